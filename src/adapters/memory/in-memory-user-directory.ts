@@ -1,0 +1,48 @@
+import { userNameKey, type UserRecord } from '../../domain/user.js';
+import type { UserDirectory, UserPage, UserQuery } from '../../ports/user-directory.port.js';
+
+/** Users keyed by case-folded name within each account; every method is atomic (no await inside). */
+export const createInMemoryUserDirectory = (): UserDirectory => {
+  const accounts = new Map<string, Map<string, UserRecord>>();
+
+  return {
+    async createUser(record: UserRecord) {
+      let users = accounts.get(record.accountId);
+      if (users === undefined) {
+        users = new Map();
+        accounts.set(record.accountId, users);
+      }
+      const key = userNameKey(record.userName);
+      if (users.has(key)) return 'exists';
+      users.set(key, record);
+      return 'created';
+    },
+
+    async getUser(accountId: string, userName: string) {
+      return accounts.get(accountId)?.get(userNameKey(userName));
+    },
+
+    async listUsers(query: UserQuery): Promise<UserPage> {
+      const users = accounts.get(query.accountId);
+      if (users === undefined) return { items: [], hasMore: false };
+      const { afterUserNameKey, pathPrefix } = query;
+      const keys = [...users.keys()].filter((key) => afterUserNameKey === undefined || key > afterUserNameKey).sort();
+      const items: UserRecord[] = [];
+      for (const key of keys) {
+        const user = users.get(key) as UserRecord;
+        if (pathPrefix !== undefined && !user.path.startsWith(pathPrefix)) continue;
+        if (items.length === query.limit) return { items, hasMore: true };
+        items.push(user);
+      }
+      return { items, hasMore: false };
+    },
+
+    async deleteUser(accountId: string, userName: string, userId: string) {
+      const users = accounts.get(accountId);
+      const key = userNameKey(userName);
+      if (users?.get(key)?.userId !== userId) return false;
+      users.delete(key);
+      return true;
+    },
+  };
+};

@@ -1,0 +1,55 @@
+import { ResultAsync, err, ok, type Result } from 'neverthrow';
+import { type IamError, invalidInput, serviceFailure, validationError } from '../domain/iam-error.js';
+import type { ServiceCatalogue } from '../domain/service-catalogue.js';
+import type { UnsupportedServiceErrorCode } from '../domain/iam-error.js';
+import type { RandomBytes } from '../domain/secrets.js';
+import type { Clock } from '../ports/clock.port.js';
+import type { CredentialStore } from '../ports/credential-store.port.js';
+import type { UserDirectory } from '../ports/user-directory.port.js';
+
+/** Who is calling, per request: one engine serves many accounts. */
+export interface RequestContext {
+  /** The account the request acts in; the engine's default account when absent. */
+  readonly accountId?: string;
+  /** The user "the caller" is, where the model lets UserName be omitted (List, Reset, Update, Delete). */
+  readonly callerUserName?: string;
+}
+
+/** Everything an operation reaches the world through, resolved once when the engine is created. */
+export interface EngineDependencies {
+  readonly defaultAccountId: string;
+  readonly store: CredentialStore;
+  readonly users: UserDirectory;
+  readonly clock: Clock;
+  readonly randomBytes: RandomBytes;
+  readonly newId: (prefix: 'ACCA' | 'AIDA') => string;
+  readonly services: ServiceCatalogue;
+  readonly unsupportedServiceError: UnsupportedServiceErrorCode;
+  readonly onInternalError: (error: unknown) => void;
+}
+
+export const ACCOUNT_ID = /^\d{12}$/;
+
+export const resolveAccountId = (deps: EngineDependencies, ctx: RequestContext | undefined): Result<string, IamError> => {
+  const accountId = ctx?.accountId ?? deps.defaultAccountId;
+  return ACCOUNT_ID.test(accountId) ? ok(accountId) : err(invalidInput(`Invalid account id ${JSON.stringify(accountId)}: expected 12 digits.`));
+};
+
+/** AWS's answer when UserName is omitted and the caller is not an IAM user (observed on DeleteAccessKey). */
+export const callerIsNotAUser = (): IamError => validationError('Must specify userName when calling with non-User credentials');
+
+/** The user a request is about: the UserName it names, else the calling user. */
+export const subjectUserName = (requested: string | undefined, ctx: RequestContext | undefined): Result<string, IamError> => {
+  const userName = requested ?? ctx?.callerUserName;
+  return userName === undefined ? err(callerIsNotAUser()) : ok(userName);
+};
+
+/**
+ * The boundary to a port: a promise that rejects (or a call that throws) means the adapter failed, which AWS reports as
+ * ServiceFailure. The cause goes to `onInternalError`, never to the client.
+ */
+export const callPort = <T>(deps: EngineDependencies, call: () => Promise<T>): ResultAsync<T, IamError> =>
+  ResultAsync.fromThrowable(call, (cause) => {
+    deps.onInternalError(cause);
+    return serviceFailure();
+  })();

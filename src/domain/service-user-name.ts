@@ -1,0 +1,37 @@
+/**
+ * ServiceUserName (password services) and ServiceCredentialAlias (API-key services) share one derivation: `<user>-at-<account>`
+ * when free, else `<user>+N-at-<account>` with the smallest N >= 1 that is free. "Free" means no live credential of the same
+ * service in the same account carries it, compared without regard to case, because IAM user names themselves are unique without
+ * regard to case and a user literally named `alice+1` must not collide with alice's second credential.
+ */
+export const serviceUserNameCandidate = (userName: string, accountId: string, suffix: number): string =>
+  suffix === 0 ? `${userName}-at-${accountId}` : `${userName}+${suffix}-at-${accountId}`;
+
+/** The key under which a ServiceUserName or alias is unique. */
+export const serviceUserNameKey = (serviceUserName: string): string => serviceUserName.toLowerCase();
+
+export const deriveServiceUserName = (
+  userName: string,
+  accountId: string,
+  isTaken: (serviceUserNameKey: string) => boolean,
+): string => {
+  for (let suffix = 0; ; suffix += 1) {
+    const candidate = serviceUserNameCandidate(userName, accountId, suffix);
+    if (!isTaken(serviceUserNameKey(candidate))) return candidate;
+  }
+};
+
+const ACCOUNT_SUFFIX = /-at-(\d{12})$/;
+
+/** The account a ServiceUserName or alias names, which is how a presented credential finds its account. */
+export const accountIdOfServiceUserName = (serviceUserName: string): string | undefined =>
+  ACCOUNT_SUFFIX.exec(serviceUserName)?.[1];
+
+/**
+ * Every ServiceUserName that could compete with `userName`'s candidates starts with `<userName>-at-` or `<userName>+`; a store
+ * that cannot hand the domain a membership test over the whole service can fetch just this family.
+ */
+export const serviceUserNameFamilyPrefixes = (userName: string): readonly [string, string] => [
+  serviceUserNameKey(`${userName}-at-`),
+  serviceUserNameKey(`${userName}+`),
+];

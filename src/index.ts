@@ -1,0 +1,29 @@
+export { createCredentialEngine, DEFAULT_ACCOUNT_ID } from './create-credential-engine.js';
+export type { CredentialEngine, CredentialEngineOptions } from './app/credential-engine.js';
+export type { RequestContext } from './app/engine-dependencies.js';
+
+export type { IamError, IamErrorCode, UnsupportedServiceErrorCode } from './domain/iam-error.js';
+export { isIamError } from './domain/iam-error.js';
+export type * from './domain/shapes.js';
+export { defaultServiceCatalogue } from './domain/service-catalogue.js';
+export type { ServiceCatalogue, ServiceCredentialKind } from './domain/service-catalogue.js';
+export type { CredentialRecord, CredentialPosition } from './domain/credential.js';
+export { compareCredentialPositions } from './domain/credential.js';
+export type { UserRecord } from './domain/user.js';
+export { userNameKey } from './domain/user.js';
+export { serviceUserNameKey, serviceUserNameFamilyPrefixes } from './domain/service-user-name.js';
+export type { StoredStatus } from './domain/expiry.js';
+export type { SecretDigest } from './domain/secrets.js';
+
+export type { Clock } from './ports/clock.port.js';
+export type { RandomSource } from './ports/random.port.js';
+export type * from './ports/credential-store.port.js';
+export type * from './ports/user-directory.port.js';
+
+export { createInMemoryStore } from './adapters/memory/in-memory-store.js';
+export { createInMemoryUserDirectory } from './adapters/memory/in-memory-user-directory.js';
+export { systemClock } from './adapters/system/system-clock.js';
+export { cryptoRandom } from './adapters/system/crypto-random.js';
+export { createManualClock } from './adapters/deterministic/manual-clock.js';
+export type { ManualClock } from './adapters/deterministic/manual-clock.js';
+export { createSeededRandom } from './adapters/deterministic/seeded-random.js';
