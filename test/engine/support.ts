@@ -1,0 +1,45 @@
+import type { ResultAsync } from 'neverthrow';
+import { expect } from 'vitest';
+import {
+  createCredentialEngine,
+  createManualClock,
+  createSeededRandom,
+  type CredentialEngineOptions,
+  type IamError,
+} from '../../src/index.js';
+
+export const T0 = new Date('2026-01-01T00:00:00.000Z');
+export const ACCOUNT = '123456789012';
+export const CODECOMMIT = 'codecommit.amazonaws.com';
+export const KEYSPACES = 'cassandra.amazonaws.com';
+export const BEDROCK = 'bedrock.amazonaws.com';
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+export const setup = (options: CredentialEngineOptions = {}, seed = 'test-seed') => {
+  const clock = createManualClock(T0);
+  const engine = createCredentialEngine({ clock, random: createSeededRandom(seed), ...options });
+  return { engine, clock };
+};
+
+export const okOf = async <T>(result: ResultAsync<T, IamError>): Promise<T> => {
+  const settled = await result;
+  if (settled.isErr()) throw new Error(`expected ok, got ${JSON.stringify(settled.error)}`);
+  return settled.value;
+};
+
+export const errOf = async <T>(result: ResultAsync<T, IamError>): Promise<IamError> => {
+  const settled = await result;
+  if (settled.isOk()) throw new Error(`expected an error, got ${JSON.stringify(settled.value)}`);
+  return settled.error;
+};
+
+export const expectError = async <T>(
+  result: ResultAsync<T, IamError>,
+  expected: { code: string; httpStatus: number; message: string; type?: 'Sender' | 'Receiver' },
+): Promise<void> => {
+  const error = await errOf(result);
+  expect({ code: error.code, httpStatus: error.httpStatus, message: error.message, type: error.type }).toEqual({
+    type: 'Sender',
+    ...expected,
+  });
+};
