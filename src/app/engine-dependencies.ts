@@ -48,8 +48,17 @@ export const subjectUserName = (requested: string | undefined, ctx: RequestConte
  * The boundary to a port: a promise that rejects (or a call that throws) means the adapter failed, which AWS reports as
  * ServiceFailure. The cause goes to `onInternalError`, never to the client.
  */
-export const callPort = <T>(deps: EngineDependencies, call: () => Promise<T>): ResultAsync<T, IamError> =>
-  ResultAsync.fromThrowable(call, (cause) => {
+export const callPort = <T>(deps: EngineDependencies, call: () => Promise<T>): ResultAsync<T, IamError> => new ResultAsync(awaitPort(deps, call));
+
+/**
+ * `callPort` for operations written as plain async functions (the hot paths: one promise per port call, no generator or wrapper
+ * layers). Same contract: a throw or a rejection is ServiceFailure, its cause told to `onInternalError`.
+ */
+export const awaitPort = async <T>(deps: EngineDependencies, call: () => Promise<T>): Promise<Result<T, IamError>> => {
+  try {
+    return ok(await call());
+  } catch (cause) {
     deps.onInternalError(cause);
-    return serviceFailure();
-  })();
+    return err(serviceFailure());
+  }
+};
