@@ -17,9 +17,10 @@ export const encodeCredentialMarker = (position: CredentialPosition): string =>
   encode(`${CREDENTIAL_MARKER_VERSION}:${position.createDate.getTime()}:${position.credentialId}`);
 
 export const decodeCredentialMarker = (marker: string): CredentialPosition | undefined => {
-  const match = /^c1:(\d{1,15}):(\w{1,128})$/.exec(decode(marker) ?? '');
+  const match = /^c1:(-?\d{1,16}):(\w{1,128})$/.exec(decode(marker) ?? '');
   if (match?.[1] === undefined || match[2] === undefined) return undefined;
-  return { createDate: new Date(Number(match[1])), credentialId: match[2] };
+  const createDate = new Date(Number(match[1]));
+  return Number.isNaN(createDate.getTime()) ? undefined : { createDate, credentialId: match[2] };
 };
 
 /** Users page in the order of their case-folded names. */

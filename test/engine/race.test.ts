@@ -6,8 +6,6 @@ import {
   createInMemoryUserDirectory,
   createManualClock,
   createSeededRandom,
-  type CredentialStore,
-  type UserDirectory,
 } from '../../src/index.js';
 import { CODECOMMIT, T0 } from './support.js';
 
@@ -32,8 +30,6 @@ const failing = <T extends object>(port: T, failures: boolean[]): T => {
   }
   return wrapped as T;
 };
-
-type Op = { kind: 'create' | 'reset' | 'delete' | 'deleteUser'; user: number; pick: number };
 
 const opArb = fc.record({
   kind: fc.constantFrom('create' as const, 'create' as const, 'reset' as const, 'delete' as const, 'deleteUser' as const),
