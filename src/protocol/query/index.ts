@@ -1,0 +1,13 @@
+/**
+ * `iam-service-credentials/query`: the AWS Query wire protocol (IAM, version 2010-05-08) over the engine, as a pure function to mount
+ * in any router, and a ready node:http endpoint.
+ */
+export { handleQueryRequest, renderQueryError } from './handle-query-request.js';
+export type { QueryHandlerOptions, QueryHeaders, QueryRequest, QueryResponse } from './handle-query-request.js';
+export { accessKeyIdOf } from './access-key.js';
+export { SUPPORTED_ACTIONS } from './operations.js';
+export { API_VERSION } from './wire-error.js';
+export type { WireError } from './wire-error.js';
+export { IAM_XML_NAMESPACE } from './xml.js';
+export { createQueryServer, createQueryRequestListener, DEFAULT_MAX_BODY_BYTES } from '../http/index.js';
+export type { AccountMapping, QueryServerOptions } from '../http/index.js';

@@ -1,0 +1,149 @@
+import type { ResultAsync } from 'neverthrow';
+import type {
+  CredentialEngine,
+  IamError,
+  RequestContext,
+  ServiceSpecificCredential,
+  ServiceSpecificCredentialMetadata,
+  User,
+} from '../../index.js';
+import { type XmlElement, xmlBoolean, xmlTimestamp } from './xml.js';
+
+/** How a Query parameter's text becomes a request member (the model's shape type). */
+export type MemberKind = 'string' | 'integer' | 'boolean';
+
+/**
+ * One Query action: its input members (the ones we read; any other parameter is ignored, as AWS ignores unknown ones), the engine
+ * call, and the Result element (undefined for operations without output, which answer only ResponseMetadata).
+ */
+export interface QueryOperation {
+  readonly members: Readonly<Record<string, MemberKind>>;
+  readonly run: (engine: CredentialEngine, input: Record<string, unknown>, ctx: RequestContext) => ResultAsync<XmlElement | undefined, IamError>;
+}
+
+const optional = <T>(value: T | undefined, render: (value: T) => string): string | undefined =>
+  value === undefined ? undefined : render(value);
+const text = (value: string): string => value;
+
+/** Member order of the API reference example (Create) and the model (others); the SDK does not depend on it. */
+const credentialXml = (c: ServiceSpecificCredential): XmlElement => ({
+  ServicePassword: c.ServicePassword,
+  ServiceCredentialSecret: c.ServiceCredentialSecret,
+  ServiceName: c.ServiceName,
+  UserName: c.UserName,
+  ServiceUserName: c.ServiceUserName,
+  ServiceCredentialAlias: c.ServiceCredentialAlias,
+  ServiceSpecificCredentialId: c.ServiceSpecificCredentialId,
+  Status: c.Status,
+  CreateDate: xmlTimestamp(c.CreateDate),
+  ExpirationDate: optional(c.ExpirationDate, xmlTimestamp),
+});
+
+const credentialMetadataXml = (c: ServiceSpecificCredentialMetadata): XmlElement => ({
+  UserName: c.UserName,
+  Status: c.Status,
+  ServiceUserName: c.ServiceUserName,
+  ServiceCredentialAlias: c.ServiceCredentialAlias,
+  CreateDate: xmlTimestamp(c.CreateDate),
+  ExpirationDate: optional(c.ExpirationDate, xmlTimestamp),
+  ServiceSpecificCredentialId: c.ServiceSpecificCredentialId,
+  ServiceName: c.ServiceName,
+});
+
+/** Member order of IAM's GetUser/ListUsers examples. */
+const userXml = (u: User): XmlElement => ({
+  UserId: u.UserId,
+  Path: u.Path,
+  UserName: u.UserName,
+  Arn: u.Arn,
+  CreateDate: xmlTimestamp(u.CreateDate),
+});
+
+const noResult = (): undefined => undefined;
+
+/**
+ * The engine's request types are what a well-formed request holds; the Query layer hands over what the client sent (a string where
+ * an integer was due, say) and lets the engine's validation report it, so every violation lands in one AWS-style message.
+ */
+type Loose = never;
+const asRequest = (input: Record<string, unknown>): Loose => input as Loose;
+
+export const QUERY_OPERATIONS: Readonly<Record<string, QueryOperation>> = {
+  CreateServiceSpecificCredential: {
+    members: { UserName: 'string', ServiceName: 'string', CredentialAgeDays: 'integer' },
+    run: (engine, input, ctx) =>
+      engine
+        .createServiceSpecificCredential(asRequest(input), ctx)
+        .map((out) => ({ ServiceSpecificCredential: credentialXml(out.ServiceSpecificCredential) })),
+  },
+  ListServiceSpecificCredentials: {
+    members: { UserName: 'string', ServiceName: 'string', AllUsers: 'boolean', Marker: 'string', MaxItems: 'integer' },
+    run: (engine, input, ctx) =>
+      engine.listServiceSpecificCredentials(asRequest(input), ctx).map((out) => ({
+        ServiceSpecificCredentials: { member: out.ServiceSpecificCredentials.map(credentialMetadataXml) },
+        IsTruncated: xmlBoolean(out.IsTruncated),
+        Marker: optional(out.Marker, text),
+      })),
+  },
+  ResetServiceSpecificCredential: {
+    members: { ServiceSpecificCredentialId: 'string', UserName: 'string' },
+    run: (engine, input, ctx) =>
+      engine
+        .resetServiceSpecificCredential(asRequest(input), ctx)
+        .map((out) => ({ ServiceSpecificCredential: credentialXml(out.ServiceSpecificCredential) })),
+  },
+  UpdateServiceSpecificCredential: {
+    members: { ServiceSpecificCredentialId: 'string', Status: 'string', UserName: 'string' },
+    run: (engine, input, ctx) => engine.updateServiceSpecificCredential(asRequest(input), ctx).map(noResult),
+  },
+  DeleteServiceSpecificCredential: {
+    members: { ServiceSpecificCredentialId: 'string', UserName: 'string' },
+    run: (engine, input, ctx) => engine.deleteServiceSpecificCredential(asRequest(input), ctx).map(noResult),
+  },
+  CreateUser: {
+    members: { UserName: 'string', Path: 'string' },
+    run: (engine, input, ctx) => engine.createUser(asRequest(input), ctx).map((out) => ({ User: userXml(out.User) })),
+  },
+  GetUser: {
+    members: { UserName: 'string' },
+    run: (engine, input, ctx) => engine.getUser(asRequest(input), ctx).map((out) => ({ User: userXml(out.User) })),
+  },
+  DeleteUser: {
+    members: { UserName: 'string' },
+    run: (engine, input, ctx) => engine.deleteUser(asRequest(input), ctx).map(noResult),
+  },
+  ListUsers: {
+    members: { PathPrefix: 'string', Marker: 'string', MaxItems: 'integer' },
+    run: (engine, input, ctx) =>
+      engine.listUsers(asRequest(input), ctx).map((out) => ({
+        Users: { member: out.Users.map(userXml) },
+        IsTruncated: xmlBoolean(out.IsTruncated),
+        Marker: optional(out.Marker, text),
+      })),
+  },
+};
+
+/** The Query actions this endpoint answers, in the order documented. */
+export const SUPPORTED_ACTIONS: readonly string[] = Object.keys(QUERY_OPERATIONS);
+
+const INTEGER_TEXT = /^[+-]?\d+$/;
+
+/**
+ * Query text to a member value: integers and booleans are converted when they are well-formed; otherwise the text itself is passed
+ * on, which the engine reports as "Member must be an integer" / "Member must be a boolean".
+ */
+export const convertMember = (kind: MemberKind, value: string): unknown => {
+  switch (kind) {
+    case 'string':
+      return value;
+    case 'integer': {
+      if (!INTEGER_TEXT.test(value)) return value;
+      const number = Number(value);
+      return Number.isSafeInteger(number) ? number : value;
+    }
+    case 'boolean': {
+      const lower = value.toLowerCase();
+      return lower === 'true' ? true : lower === 'false' ? false : value;
+    }
+  }
+};
