@@ -1,0 +1,98 @@
+import type { Pool } from 'pg';
+import { inTransaction, lockKeyLiteral } from './transactions.js';
+
+/** Where the tables live: a quoted schema name, validated once so it can be spliced into SQL. */
+export interface Tables {
+  readonly schema: string;
+  readonly users: string;
+  readonly credentials: string;
+  readonly closedOwners: string;
+  readonly schemaVersion: string;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export const tablesIn = (schema: string): Tables => {
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new TypeError(`createPostgresAdapters: schema must match ${SCHEMA_NAME.source}, got ${JSON.stringify(schema)}`);
+  }
+  const quoted = `"${schema}"`;
+  return {
+    schema: quoted,
+    users: `${quoted}.users`,
+    credentials: `${quoted}.credentials`,
+    closedOwners: `${quoted}.closed_owners`,
+    schemaVersion: `${quoted}.schema_version`,
+  };
+};
+
+/**
+ * The migrations, in order; version N is `MIGRATIONS[N - 1]`. Never edit a released one: append. Identifiers that are compared or
+ * ordered use the "C" collation, so the database orders them exactly as the in-memory store does (by code unit; they are ASCII).
+ */
+const migrations = (t: Tables): readonly string[] => [
+  `
+  CREATE TABLE ${t.users} (
+    account_id    text COLLATE "C" NOT NULL,
+    user_name_key text COLLATE "C" NOT NULL,
+    user_name     text NOT NULL,
+    user_id       text COLLATE "C" NOT NULL,
+    path          text COLLATE "C" NOT NULL,
+    create_date   timestamptz NOT NULL,
+    PRIMARY KEY (account_id, user_name_key)
+  );
+
+  CREATE TABLE ${t.credentials} (
+    account_id            text COLLATE "C" NOT NULL,
+    credential_id         text COLLATE "C" NOT NULL,
+    owner_id              text COLLATE "C" NOT NULL,
+    user_name             text NOT NULL,
+    service_name          text COLLATE "C" NOT NULL,
+    kind                  text NOT NULL CHECK (kind IN ('password', 'api-key')),
+    service_user_name     text NOT NULL,
+    service_user_name_key text COLLATE "C" NOT NULL,
+    secret_digest         text NOT NULL,
+    status                text NOT NULL CHECK (status IN ('Active', 'Inactive')),
+    create_date           timestamptz NOT NULL,
+    expiration_date       timestamptz,
+    PRIMARY KEY (account_id, credential_id)
+  );
+  -- A ServiceUserName/alias is unique per service and account: the last word on cross-user name races.
+  CREATE UNIQUE INDEX credentials_service_user_name ON ${t.credentials} (account_id, service_name, service_user_name_key);
+  -- An owner's credentials (quota, closeOwner, List for one user) in listing order.
+  CREATE INDEX credentials_owner_order ON ${t.credentials} (account_id, owner_id, create_date, credential_id);
+  -- List for AllUsers, with and without a service filter.
+  CREATE INDEX credentials_service_order ON ${t.credentials} (account_id, service_name, create_date, credential_id);
+  CREATE INDEX credentials_account_order ON ${t.credentials} (account_id, create_date, credential_id);
+
+  CREATE TABLE ${t.closedOwners} (
+    account_id text COLLATE "C" NOT NULL,
+    owner_id   text COLLATE "C" NOT NULL,
+    PRIMARY KEY (account_id, owner_id)
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = 1;
+
+/**
+ * Brings the schema to `SCHEMA_VERSION`. Idempotent and safe to run from many processes at once: one transaction, serialized by an
+ * advisory lock on the schema name, applies only the migrations the version table does not list yet.
+ */
+export const migrate = (pool: Pool, tables: Tables): Promise<void> =>
+  inTransaction(pool, `BEGIN; SELECT pg_advisory_xact_lock(${lockKeyLiteral('migrate', tables.schema)})`, async (client) => {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${tables.schema}`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${tables.schemaVersion} (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    const applied = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${tables.schemaVersion}`);
+    const current = applied.rows[0]?.version ?? 0;
+    if (current > SCHEMA_VERSION) {
+      throw new Error(`PostgreSQL schema ${tables.schema} is at version ${current}, newer than this code knows (${SCHEMA_VERSION})`);
+    }
+    const all = migrations(tables);
+    for (let version = current + 1; version <= SCHEMA_VERSION; version += 1) {
+      await client.query(all[version - 1] as string);
+      await client.query(`INSERT INTO ${tables.schemaVersion} (version) VALUES ($1)`, [version]);
+    }
+  });
