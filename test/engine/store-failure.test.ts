@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { createCredentialEngine, createInMemoryStore, createManualClock, createSeededRandom, type CredentialStore } from '../../src/index.js';
+import { CODECOMMIT, T0, expectError, okOf } from './support.js';
+
+const serviceFailure = {
+  code: 'ServiceFailure',
+  httpStatus: 500,
+  type: 'Receiver' as const,
+  message: 'The request processing has failed because of an unknown error, exception or failure.',
+};
+
+describe('a failing store', () => {
+  it('turns rejected and throwing port calls into ServiceFailure, reports the cause, and writes nothing', async () => {
+    const real = createInMemoryStore();
+    let broken: 'reject' | 'throw' | undefined;
+    const flaky = Object.fromEntries(
+      Object.entries(real).map(([name, method]) => [
+        name,
+        (...args: unknown[]) => {
+          if (broken === 'reject') return Promise.reject(new Error(`lost connection in ${name}`));
+          if (broken === 'throw') throw new Error(`sync bug in ${name}`);
+          return (method as (...a: unknown[]) => unknown).apply(real, args);
+        },
+      ]),
+    ) as unknown as CredentialStore;
+    const causes: unknown[] = [];
+    const engine = createCredentialEngine({
+      store: flaky,
+      clock: createManualClock(T0),
+      random: createSeededRandom('failure'),
+      onInternalError: (cause) => causes.push(cause),
+    });
+    await okOf(engine.createUser({ UserName: 'alice' }));
+    const id = (await okOf(engine.createServiceSpecificCredential({ UserName: 'alice', ServiceName: CODECOMMIT }))).ServiceSpecificCredential
+      .ServiceSpecificCredentialId;
+    const before = await real.listCredentials({ accountId: '123456789012', limit: 100 });
+
+    for (const mode of ['reject', 'throw'] as const) {
+      broken = mode;
+      await expectError(engine.createServiceSpecificCredential({ UserName: 'alice', ServiceName: CODECOMMIT }), serviceFailure);
+      await expectError(engine.resetServiceSpecificCredential({ UserName: 'alice', ServiceSpecificCredentialId: id }), serviceFailure);
+      await expectError(engine.updateServiceSpecificCredential({ UserName: 'alice', ServiceSpecificCredentialId: id, Status: 'Inactive' }), serviceFailure);
+      await expectError(engine.deleteServiceSpecificCredential({ UserName: 'alice', ServiceSpecificCredentialId: id }), serviceFailure);
+      await expectError(engine.listServiceSpecificCredentials({ UserName: 'alice' }), serviceFailure);
+      await expectError(engine.deleteUser({ UserName: 'alice' }), serviceFailure);
+      const auth = await engine.authenticate({ ServiceName: CODECOMMIT, ServiceUserName: 'alice-at-123456789012', ServicePassword: 'x' });
+      expect(auth.isErr() && auth.error.code).toBe('ServiceFailure');
+    }
+    broken = undefined;
+    expect(causes).toHaveLength(14);
+    expect(String(causes[0])).toContain('lost connection in createCredential');
+    expect(String(causes[7])).toContain('sync bug in createCredential');
+    expect(await real.listCredentials({ accountId: '123456789012', limit: 100 })).toEqual(before);
+    expect((await okOf(engine.getUser({ UserName: 'alice' }))).User.UserName).toBe('alice');
+  });
+});
