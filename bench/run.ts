@@ -1,0 +1,67 @@
+/**
+ * `npm run bench [-- --quick] [-- --out FILE] [-- --only inproc,scale,http,moto,postgres]`: runs every section, prints one table
+ * and writes the results (bench/results.json by default). See docs/performance.md for what each row means.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runInProcess } from './in-process.js';
+import type { BenchResults, ResultRow } from './lib/results.js';
+import { formatTable } from './lib/results.js';
+import { runScale } from './scale.js';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    only: { type: 'string' },
+  },
+});
+const quick = values.quick === true;
+const out = values.out ?? join(dirname(fileURLToPath(import.meta.url)), 'results.json');
+const sections = new Set((values.only ?? 'inproc,scale').split(','));
+const log = (message: string): void => {
+  process.stderr.write(`[bench] ${message}\n`);
+};
+
+const rows: ResultRow[] = [];
+const startedAt = new Date().toISOString();
+
+if (sections.has('inproc')) {
+  log('in-process engine');
+  rows.push(
+    ...(await runInProcess(
+      quick
+        ? { users: 100, perBatch: 20, rounds: 1, time: 40, warmupTime: 20 }
+        : { users: 10_000, perBatch: 100, rounds: 7, time: 300, warmupTime: 300 },
+    )),
+  );
+}
+if (sections.has('scale')) {
+  log('scale');
+  rows.push(
+    ...(await runScale(
+      quick
+        ? { sizes: [100, 1000], perBatch: 10, rounds: 1, time: 30, warmupTime: 10 }
+        : { sizes: [1000, 100_000, 1_000_000], perBatch: 50, rounds: 7, time: 200, warmupTime: 200 },
+    )),
+  );
+}
+const cpuList = cpus();
+const results: BenchResults = {
+  startedAt,
+  quick,
+  machine: {
+    cpus: cpuList.length,
+    cpuModel: cpuList[0]?.model ?? 'unknown',
+    totalMemoryMiB: Math.round(totalmem() / 2 ** 20),
+    platform: `${process.platform} ${process.arch}`,
+  },
+  node: process.version,
+  rows,
+};
+writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+console.log(formatTable(rows));
+console.log(`\n${results.machine.cpus} x ${results.machine.cpuModel}, Node ${results.node}${quick ? ', --quick (tiny sizes: not representative)' : ''}; written to ${out}`);
