@@ -1,0 +1,23 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+
+/** The README's quick start is code users copy: it must run, and print what its comments say. */
+it('README quick start runs as written', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const block = /## Quick start in code\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+  expect(block).toBeDefined();
+  const source = (block as string).replace("from 'iam-service-credentials'", `from ${JSON.stringify(new URL('../src/index.ts', import.meta.url).pathname)}`);
+  const dir = mkdtempSync(join(new URL('.', import.meta.url).pathname, '.readme-'));
+  try {
+    const file = join(dir, 'quick-start.ts');
+    writeFileSync(file, source);
+    const output = execFileSync(process.execPath, ['--import', 'tsx', file], { encoding: 'utf8' });
+    expect(output).toContain("UserName: 'alice'");
+    expect(output).toContain('true');
+    expect(output).toContain("code: 'LimitExceeded'");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
