@@ -1,0 +1,151 @@
+/**
+ * A failing database is an IamError ServiceFailure (500, Receiver) with the cause told to onInternalError: never a thrown
+ * exception, never a crashed process, never a partial write; and the adapters recover once the database is back.
+ */
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createPostgresAdapters } from '../../src/adapters/postgres/index.js';
+import { createCredentialEngine, createInMemoryUserDirectory, type IamError } from '../../src/index.js';
+import { openTestAdapters, postgresUrl, type TestAdapters } from './database.js';
+
+const CODECOMMIT = 'codecommit.amazonaws.com';
+
+const SERVICE_FAILURE = { code: 'ServiceFailure', httpStatus: 500, type: 'Receiver' } satisfies Partial<IamError>;
+
+/** A TCP port nothing listens on: bound, then released. */
+const deadPort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+
+/** Ends, from another process and synchronously, the server sessions of `applicationName` that sit in a transaction. */
+const terminateSessionsInTransaction = (applicationName: string): void => {
+  const script = `
+    const pg = require('pg');
+    const client = new pg.Client({ connectionString: process.argv[1] });
+    client.connect()
+      .then(() => client.query("SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE application_name = $1 AND state LIKE 'idle in transaction%'", [process.argv[2]]))
+      .then((result) => { process.stdout.write(String(result.rows[0].n)); return client.end(); })
+      .catch((error) => { console.error(error); process.exit(1); });`;
+  const result = spawnSync(process.execPath, ['-e', script, postgresUrl(), applicationName], { encoding: 'utf8' });
+  if (result.status !== 0 || result.stdout !== '1') throw new Error(`could not terminate the session: ${result.stdout} ${result.stderr}`);
+};
+
+describe('PostgreSQL failures', () => {
+  const opened: TestAdapters[] = [];
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((adapters) => adapters.dispose()));
+  });
+
+  it('answers ServiceFailure, never throws, when the server is unreachable', async () => {
+    const port = await deadPort();
+    const adapters = createPostgresAdapters({ connectionString: `postgresql://postgres@127.0.0.1:${port}/postgres` });
+    await expect(adapters.migrate()).rejects.toThrow();
+    const causes: unknown[] = [];
+    const users = createInMemoryUserDirectory();
+    const engine = createCredentialEngine({ store: adapters.store, users, onInternalError: (cause) => causes.push(cause) });
+    await engine.createUser({ UserName: 'alice' });
+
+    const created = await engine.createServiceSpecificCredential({ UserName: 'alice', ServiceName: CODECOMMIT });
+    expect(created._unsafeUnwrapErr()).toMatchObject(SERVICE_FAILURE);
+    expect((await engine.listServiceSpecificCredentials({ UserName: 'alice' }))._unsafeUnwrapErr()).toMatchObject(SERVICE_FAILURE);
+    expect((await engine.deleteUser({ UserName: 'alice' }))._unsafeUnwrapErr()).toMatchObject(SERVICE_FAILURE);
+    expect(causes).toHaveLength(3);
+    expect(causes.every((cause) => cause instanceof Error && /ECONNREFUSED/.test(String((cause as Error & { code?: string }).code ?? cause.message)))).toBe(true);
+
+    const allPostgres = createCredentialEngine({ store: adapters.store, users: adapters.users });
+    expect((await allPostgres.createUser({ UserName: 'bob' }))._unsafeUnwrapErr()).toMatchObject(SERVICE_FAILURE);
+    await adapters.close();
+    await adapters.close();
+  });
+
+  it('writes nothing and answers ServiceFailure when the connection dies inside a create, then recovers', async () => {
+    const applicationName = `victim_${randomBytes(4).toString('hex')}`;
+    const adapters = await openTestAdapters('dies', { application_name: applicationName, max: 1 });
+    opened.push(adapters);
+    const causes: unknown[] = [];
+    const engine = createCredentialEngine({ store: adapters.store, users: adapters.users, onInternalError: (cause) => causes.push(cause) });
+    await engine.createUser({ UserName: 'alice' });
+
+    // Between its reads and its insert, the create's transaction loses its connection.
+    let decisions = 0;
+    const store = adapters.store;
+    const sabotaged = createCredentialEngine({
+      store: {
+        ...store,
+        createCredential: (command) =>
+          store.createCredential({
+            ...command,
+            decide: (snapshot) => {
+              decisions += 1;
+              if (decisions === 1) terminateSessionsInTransaction(applicationName);
+              return command.decide(snapshot);
+            },
+          }),
+      },
+      users: adapters.users,
+      onInternalError: (cause) => causes.push(cause),
+    });
+    const outcome = await sabotaged.createServiceSpecificCredential({ UserName: 'alice', ServiceName: CODECOMMIT });
+    expect(outcome._unsafeUnwrapErr()).toMatchObject(SERVICE_FAILURE);
+    expect(decisions).toBe(1);
+    expect(causes).toHaveLength(1);
+
+    const { rows } = await adapters.pool.query(`SELECT count(*)::int AS n FROM "${adapters.schema}".credentials`);
+    expect(rows[0]).toEqual({ n: 0 });
+    // The pool replaced the dead connection: the same adapters serve the next request.
+    const next = (await engine.createServiceSpecificCredential({ UserName: 'alice', ServiceName: CODECOMMIT }))._unsafeUnwrap();
+    expect(next.ServiceSpecificCredential.ServiceUserName).toBe('alice-at-123456789012');
+    expect(causes).toHaveLength(1);
+  });
+
+  it('survives idle pooled connections being killed by the server', async () => {
+    const applicationName = `idle_${randomBytes(4).toString('hex')}`;
+    const poolErrors: Error[] = [];
+    const adapters = await openTestAdapters('idle', { application_name: applicationName, onPoolError: (error) => poolErrors.push(error) });
+    opened.push(adapters);
+    const engine = createCredentialEngine({ store: adapters.store, users: adapters.users });
+    await Promise.all(['a', 'b', 'c'].map((UserName) => engine.createUser({ UserName })));
+
+    const admin = createPostgresAdapters({ connectionString: postgresUrl(), max: 1 });
+    try {
+      const { rows } = await admin.pool.query<{ n: number }>(
+        'SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = $1',
+        [applicationName],
+      );
+      expect(rows[0]?.n).toBeGreaterThan(0);
+    } finally {
+      await admin.close();
+    }
+    await vi.waitFor(() => expect(poolErrors.length).toBeGreaterThan(0));
+    expect((await engine.listUsers())._unsafeUnwrap().Users.map((u) => u.UserName)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('answers ServiceFailure when a statement times out, and leaves nothing behind', async () => {
+    const adapters = await openTestAdapters('timeout', { statement_timeout: 200 });
+    opened.push(adapters);
+    const causes: unknown[] = [];
+    const engine = createCredentialEngine({ store: adapters.store, users: adapters.users, onInternalError: (cause) => causes.push(cause) });
+    await engine.createUser({ UserName: 'alice' });
+
+    const blocker = await adapters.pool.connect();
+    try {
+      await blocker.query(`BEGIN; SET LOCAL statement_timeout = 0; LOCK TABLE "${adapters.schema}".credentials IN ACCESS EXCLUSIVE MODE`);
+      const outcome = await engine.createServiceSpecificCredential({ UserName: 'alice', ServiceName: CODECOMMIT });
+      expect(outcome._unsafeUnwrapErr()).toMatchObject(SERVICE_FAILURE);
+      expect(causes).toEqual([expect.objectContaining({ code: '57014' })]);
+    } finally {
+      await blocker.query('ROLLBACK');
+      blocker.release();
+    }
+    expect((await engine.listServiceSpecificCredentials({ UserName: 'alice' }))._unsafeUnwrap().ServiceSpecificCredentials).toEqual([]);
+    expect((await engine.createServiceSpecificCredential({ UserName: 'alice', ServiceName: CODECOMMIT })).isOk()).toBe(true);
+  });
+});
