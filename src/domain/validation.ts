@@ -88,48 +88,66 @@ export const pathPrefixSpec: MemberSpec = {
 /** AWS names members in messages by their wire name with the first letter lowered (`serviceSpecificCredentialId`). */
 export const wireMemberName = (member: string): string => member.charAt(0).toLowerCase() + member.slice(1);
 
+/** Length in code points, as the model's length constraints count it: a surrogate pair is one, a lone surrogate is one. */
 const codePointLength = (value: string): number => {
-  let length = 0;
-  for (const _ of value) length += 1;
+  let length = value.length;
+  for (let index = 0; index < value.length - 1; index += 1) {
+    const unit = value.charCodeAt(index);
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = value.charCodeAt(index + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        length -= 1;
+        index += 1;
+      }
+    }
+  }
   return length;
 };
 
 const violation = (spec: MemberSpec, constraint: string): string =>
   `Value at '${wireMemberName(spec.member)}' failed to satisfy constraint: ${constraint}`;
 
-const genericViolations = (spec: MemberSpec, value: unknown): string[] => {
+/** Appends to `found` every generic constraint `value` breaks (nothing, and no allocation, when it satisfies them all). */
+const collectGenericViolations = (spec: MemberSpec, value: unknown, found: string[]): void => {
   if (value === undefined || value === null) {
-    return spec.required === true
-      ? [`Value null at '${wireMemberName(spec.member)}' failed to satisfy constraint: Member must not be null`]
-      : [];
+    if (spec.required === true) {
+      found.push(`Value null at '${wireMemberName(spec.member)}' failed to satisfy constraint: Member must not be null`);
+    }
+    return;
   }
   switch (spec.kind) {
     case 'boolean':
-      return typeof value === 'boolean' ? [] : [violation(spec, 'Member must be a boolean')];
+      if (typeof value !== 'boolean') found.push(violation(spec, 'Member must be a boolean'));
+      return;
     case 'integer': {
-      if (typeof value !== 'number' || !Number.isSafeInteger(value)) return [violation(spec, 'Member must be an integer')];
-      const found: string[] = [];
+      if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+        found.push(violation(spec, 'Member must be an integer'));
+        return;
+      }
       if (spec.min !== undefined && value < spec.min)
         found.push(violation(spec, `Member must have value greater than or equal to ${spec.min}`));
       if (spec.max !== undefined && value > spec.max)
         found.push(violation(spec, `Member must have value less than or equal to ${spec.max}`));
-      return found;
+      return;
     }
     case 'string': {
-      if (typeof value !== 'string') return [violation(spec, 'Member must be a string')];
-      const found: string[] = [];
+      if (typeof value !== 'string') {
+        found.push(violation(spec, 'Member must be a string'));
+        return;
+      }
       if (spec.enumValues !== undefined && !spec.enumValues.includes(value)) {
         found.push(violation(spec, 'Member must satisfy enum value set'));
       }
       if (spec.pattern !== undefined && !spec.pattern.regex.test(value)) {
         found.push(violation(spec, `Member must satisfy regular expression pattern: ${spec.pattern.source}`));
       }
+      if (spec.minLength === undefined && spec.maxLength === undefined) return;
       const length = codePointLength(value);
       if (spec.minLength !== undefined && length < spec.minLength)
         found.push(violation(spec, `Member must have length greater than or equal to ${spec.minLength}`));
       if (spec.maxLength !== undefined && length > spec.maxLength)
         found.push(violation(spec, `Member must have length less than or equal to ${spec.maxLength}`));
-      return found;
+      return;
     }
   }
 };
@@ -144,7 +162,8 @@ export const formatValidationMessage = (violations: readonly string[]): string =
  */
 export const validateRequest = <T>(input: unknown, specs: readonly MemberSpec[]): Result<T, IamError> => {
   const record: Record<string, unknown> = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
-  const generic = specs.flatMap((spec) => genericViolations(spec, record[spec.member]));
+  const generic: string[] = [];
+  for (const spec of specs) collectGenericViolations(spec, record[spec.member], generic);
   if (generic.length > 0) return err(validationError(formatValidationMessage(generic)));
   for (const spec of specs) {
     const value = record[spec.member];
