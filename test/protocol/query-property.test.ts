@@ -23,7 +23,7 @@ const MEMBER_NAMES = [
 ];
 
 let engine: CredentialEngine;
-let knownIds: string[] = [];
+const knownIds: string[] = [];
 
 beforeAll(async () => {
   engine = createCredentialEngine({ clock: createManualClock(new Date('2026-11-23T12:00:00Z')), random: createSeededRandom('property') });
