@@ -1,0 +1,208 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  CreateServiceSpecificCredentialCommand,
+  CreateUserCommand,
+  ListServiceSpecificCredentialsCommand,
+} from '@aws-sdk/client-iam';
+import { describe, expect, it } from 'vitest';
+import { HELP, describeStore, parseCommand } from '../../src/protocol/cli/serve-options.js';
+import { iamClient } from './helpers.js';
+
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+const MAIN = join(ROOT, 'src/protocol/cli/main.ts');
+const noFile = (): string => {
+  throw new Error('no file expected');
+};
+
+describe('serve options', () => {
+  it('defaults to 127.0.0.1:4599, account 123456789012, the in-memory store, NoSuchEntity', () => {
+    expect(parseCommand(['serve'], {}, noFile)).toEqual({
+      kind: 'serve',
+      config: {
+        host: '127.0.0.1',
+        port: 4599,
+        accountId: '123456789012',
+        accountMap: new Map(),
+        unsupportedServiceError: 'NoSuchEntity',
+        store: { kind: 'memory' },
+        maxBodyBytes: 1024 * 1024,
+        accessLog: true,
+      },
+    });
+  });
+
+  it('reads every option; --store wins over IAM_SSC_STORE', () => {
+    const file = '/config/map.json';
+    const parsed = parseCommand(
+      [
+        'serve',
+        '--host=0.0.0.0',
+        '--port',
+        '0',
+        '--account-id',
+        '999999999999',
+        '--account-map',
+        'AKIDA=111111111111, AKIDB=111111111111:bob',
+        '--account-map',
+        'AKIDC=444444444444',
+        '--account-map-file',
+        file,
+        '--unsupported-service-error',
+        'NotSupportedService',
+        '--store',
+        'memory',
+        '--max-body-bytes',
+        '2048',
+        '--quiet',
+      ],
+      { IAM_SSC_STORE: 'postgres://u:p@db/x' },
+      (path) => (path === file ? JSON.stringify({ AKIDFILE: '222222222222', AKIDFILEUSER: { accountId: '333333333333', userName: 'carol' } }) : noFile()),
+    );
+    expect(parsed).toEqual({
+      kind: 'serve',
+      config: {
+        host: '0.0.0.0',
+        port: 0,
+        accountId: '999999999999',
+        accountMap: new Map([
+          ['AKIDFILE', { accountId: '222222222222' }],
+          ['AKIDFILEUSER', { accountId: '333333333333', userName: 'carol' }],
+          ['AKIDA', { accountId: '111111111111' }],
+          ['AKIDB', { accountId: '111111111111', userName: 'bob' }],
+          ['AKIDC', { accountId: '444444444444' }],
+        ]),
+        unsupportedServiceError: 'NotSupportedService',
+        store: { kind: 'memory' },
+        maxBodyBytes: 2048,
+        accessLog: false,
+      },
+    });
+  });
+
+  it('takes the store from IAM_SSC_STORE, and prints it with the password masked', () => {
+    const parsed = parseCommand(['serve'], { IAM_SSC_STORE: 'postgresql://app:s3cret@db.local:5433/iam?sslmode=require&password=x' }, noFile);
+    expect(parsed.kind === 'serve' && parsed.config.store).toEqual({
+      kind: 'postgres',
+      connectionString: 'postgresql://app:s3cret@db.local:5433/iam?sslmode=require&password=x',
+    });
+    if (parsed.kind !== 'serve') throw new Error('expected serve');
+    expect(describeStore(parsed.config.store)).toBe('postgresql://app:***@db.local:5433/iam');
+  });
+
+  it('refuses bad values with a clear message that never echoes a store value', () => {
+    const error = (argv: string[]): string => {
+      const parsed = parseCommand(argv, {}, noFile);
+      if (parsed.kind !== 'error') throw new Error(`expected an error for ${argv.join(' ')}`);
+      return parsed.message;
+    };
+    expect(error(['serve', '--store', 'mysql://root:hunter2@db/x'])).toBe('--store: expected "memory" or a postgres:// / postgresql:// URL');
+    expect(error(['serve', '--port', '70000'])).toBe('--port: expected an integer from 0 to 65535, got "70000"');
+    expect(error(['serve', '--account-id', '12'])).toBe('--account-id: expected 12 digits');
+    expect(error(['serve', '--account-map', 'AKID=12'])).toBe('--account-map: the account for AKID must be 12 digits');
+    expect(error(['serve', '--account-map', 'AKID'])).toBe('--account-map: expected AKID=ACCOUNT, got "AKID"');
+    expect(error(['serve', '--account-map', 'AKID=111111111111:bad name'])).toBe('--account-map: the user name for AKID is not a valid IAM user name');
+    expect(error(['serve', '--unsupported-service-error', 'Nope'])).toBe('--unsupported-service-error: expected NoSuchEntity or NotSupportedService');
+    expect(error(['serve', '--bogus'])).toMatch(/Unknown option '--bogus'/);
+    expect(error(['launch'])).toBe('unknown command "launch"; the command is: serve');
+    expect(error([])).toBe('missing command: serve');
+    expect(parseCommand(['serve', '--help'], {}, noFile)).toEqual({ kind: 'help' });
+    expect(parseCommand(['-h'], {}, noFile)).toEqual({ kind: 'help' });
+  });
+});
+
+interface Run {
+  readonly child: ChildProcess;
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+  readonly exit: Promise<number | null>;
+}
+
+const run = (args: string[], env: Record<string, string> = {}): Run => {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, NODE_NO_WARNINGS: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+  const exit = new Promise<number | null>((resolveExit) => child.on('exit', (code) => resolveExit(code)));
+  return { child, stdout: () => out, stderr: () => err, exit };
+};
+
+const waitForUrl = async (process: Run): Promise<string> => {
+  for (;;) {
+    const match = /listening on (http:\/\/[^\s]+)/.exec(process.stdout());
+    if (match?.[1] !== undefined) return match[1];
+    const exited = await Promise.race([process.exit.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 50))]);
+    if (exited) throw new Error(`the server exited: ${process.stderr()}`);
+  }
+};
+
+describe('the iam-service-credentials command', () => {
+  it('--help prints the usage and exits 0', async () => {
+    const help = run(['--help']);
+    expect(await help.exit).toBe(0);
+    expect(help.stdout()).toBe(HELP);
+  });
+
+  it('serves the SDK, logs one line per request and never a secret, and stops cleanly on SIGTERM', async () => {
+    const server = run(['serve', '--port', '0', '--account-map', 'AKIDOTHER=111111111111']);
+    const url = await waitForUrl(server);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(server.stdout()).toContain(`iam-service-credentials listening on ${url} (account 123456789012, store memory, 1 mapped access key(s)`);
+    const iam = iamClient(url, 'AKIDOTHER');
+    let password = '';
+    try {
+      await iam.send(new CreateUserCommand({ UserName: 'cli-user' }));
+      const created = await iam.send(new CreateServiceSpecificCredentialCommand({ UserName: 'cli-user', ServiceName: 'codecommit.amazonaws.com' }));
+      password = created.ServiceSpecificCredential?.ServicePassword ?? '';
+      expect(created.ServiceSpecificCredential?.ServiceUserName).toBe('cli-user-at-111111111111');
+      const listed = await iam.send(new ListServiceSpecificCredentialsCommand({ UserName: 'cli-user' }));
+      expect(listed.ServiceSpecificCredentials).toHaveLength(1);
+    } finally {
+      iam.destroy();
+    }
+    server.child.kill('SIGTERM');
+    expect(await server.exit).toBe(0);
+    const lines = server.stdout().trim().split('\n');
+    const access = lines.filter((line) => / account=/.test(line));
+    expect(access).toHaveLength(3);
+    expect(access.map((line) => line.split(' ').slice(2, 7).join(' '))).toEqual([
+      'POST / 200 CreateUser -',
+      'POST / 200 CreateServiceSpecificCredential -',
+      'POST / 200 ListServiceSpecificCredentials -',
+    ]);
+    expect(access.every((line) => line.includes('account=111111111111'))).toBe(true);
+    expect(lines.at(-2)).toBe('iam-service-credentials: SIGTERM received, shutting down');
+    expect(lines.at(-1)).toBe('iam-service-credentials: stopped');
+    expect(password).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    expect(server.stdout() + server.stderr()).not.toContain(password);
+  });
+
+  it('stops on SIGINT too', async () => {
+    const server = run(['serve', '--port', '0', '--quiet']);
+    await waitForUrl(server);
+    server.child.kill('SIGINT');
+    expect(await server.exit).toBe(0);
+    expect(server.stdout()).toContain('SIGINT received, shutting down');
+  });
+
+  it('bad options exit 2 with the reason and the usage', async () => {
+    const bad = run(['serve', '--port', 'eighty']);
+    expect(await bad.exit).toBe(2);
+    expect(bad.stderr()).toContain('iam-service-credentials: --port: expected an integer from 0 to 65535, got "eighty"');
+    expect(bad.stderr()).toContain('Usage: iam-service-credentials serve [options]');
+  });
+
+  it('a PostgreSQL store that cannot be opened is a clear startup error (exit 1) that does not print the password', async () => {
+    const server = run(['serve', '--port', '0'], { IAM_SSC_STORE: 'postgres://app:pw-do-not-print@127.0.0.1:1/iam' });
+    expect(await server.exit).toBe(1);
+    expect(server.stderr()).toMatch(/^iam-service-credentials: (the PostgreSQL store is unavailable|cannot open the store postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/iam)/);
+    expect(server.stdout() + server.stderr()).not.toContain('pw-do-not-print');
+    expect(server.stdout()).not.toContain('listening on');
+  });
+});
