@@ -79,14 +79,17 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   const binaries = findServerBinaries();
   if (binaries === undefined) {
     const message = `No PostgreSQL server binaries (initdb, postgres) found on PATH or in /usr/lib/postgresql/*/bin. ${INSTALL_HINT}`;
-    // Loud on purpose: the PostgreSQL suites fail with this message (they are never skipped), the rest of the run goes on.
+    // In CI the whole run fails at once. Elsewhere, loudly, the PostgreSQL suites fail with this message (never skipped) and the
+    // other suites still run.
+    if (process.env.CI !== undefined && process.env.CI !== '') throw new Error(message);
     console.error(`\n*** ${message}\n`);
     project.provide('postgresUnavailable', message);
     return undefined;
   }
 
-  const dir = mkdtempSync(join(tmpdir(), 'iam-ssc-pg-'));
   const identity = serverIdentity();
+  // The server's user must reach the directory: when it is not us, use /tmp rather than a TMPDIR it may not be allowed into.
+  const dir = mkdtempSync(join(identity === undefined ? tmpdir() : '/tmp', 'iam-ssc-pg-'));
   if (identity !== undefined) chownSync(dir, identity.uid, identity.gid);
   const dataDir = join(dir, 'data');
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C', TZ: 'UTC' };
