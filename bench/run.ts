@@ -7,9 +7,12 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { runHttp } from './http.js';
 import { runInProcess } from './in-process.js';
 import type { BenchResults, ResultRow } from './lib/results.js';
 import { formatTable } from './lib/results.js';
+import { runMoto } from './moto.js';
+import { runPostgres } from './postgres.js';
 import { runScale } from './scale.js';
 
 const { values } = parseArgs({
@@ -21,7 +24,7 @@ const { values } = parseArgs({
 });
 const quick = values.quick === true;
 const out = values.out ?? join(dirname(fileURLToPath(import.meta.url)), 'results.json');
-const sections = new Set((values.only ?? 'inproc,scale').split(','));
+const sections = new Set((values.only ?? 'inproc,scale,http,moto,postgres').split(','));
 const log = (message: string): void => {
   process.stderr.write(`[bench] ${message}\n`);
 };
@@ -49,6 +52,19 @@ if (sections.has('scale')) {
     )),
   );
 }
+if (sections.has('http')) {
+  log('HTTP endpoint');
+  rows.push(...(await runHttp(quick ? { connections: [10], length: { amount: 400 }, rounds: 1, users: 100 } : { connections: [1, 10, 50], length: 3, rounds: 3, users: 10_000 })));
+}
+if (sections.has('moto')) {
+  log('peer: moto');
+  rows.push(...(await runMoto(quick ? { skip: 'not run in --quick mode (starting moto takes seconds)' } : { connections: 10, seconds: 5, rounds: 2 })));
+}
+if (sections.has('postgres')) {
+  log('PostgreSQL adapter');
+  rows.push(...(await runPostgres(quick ? { skip: 'not run in --quick mode (starts a PostgreSQL server)' } : { seconds: 3, rounds: 2, clients: [1, 8] })));
+}
+
 const cpuList = cpus();
 const results: BenchResults = {
   startedAt,

@@ -26,6 +26,8 @@ const EXPECTED_ROWS = [
   'scale.authenticate.1k',
   'scale.heap-per-credential',
   'scale.preload-rate',
+  'http.create-delete.c10',
+  'http.list.c10',
 ];
 
 const directory = mkdtempSync(join(tmpdir(), 'bench-smoke-'));

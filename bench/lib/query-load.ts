@@ -1,0 +1,153 @@
+import { Agent, request } from 'node:http';
+import autocannon, { type AutocannonRequest, type AutocannonResult } from 'autocannon';
+
+export const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
+
+export interface LoadFigures {
+  /** Completed requests per second over the whole run. */
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** Responses that were not 2xx, plus socket errors and timeouts: must be 0 for the figure to count. */
+  readonly failures: number;
+}
+
+/** `length`: seconds to run, or `{ amount }` requests to send (the --quick mode, where autocannon's 1 s granularity would dominate). */
+export const runLoad = async (
+  url: string,
+  connections: number,
+  length: number | { readonly amount: number },
+  requests: AutocannonRequest[],
+): Promise<LoadFigures> => {
+  const result: AutocannonResult = await autocannon({
+    url,
+    connections,
+    ...(typeof length === 'number' ? { duration: length } : { amount: length.amount }),
+    requests,
+  });
+  const elapsed = (result.finish.getTime() - result.start.getTime()) / 1000;
+  return {
+    requestsPerSecond: result.requests.total / elapsed,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    failures: result.non2xx + result.errors + result.timeouts,
+  };
+};
+
+const form = (fields: Record<string, string>): string => new URLSearchParams({ ...fields, Version: '2010-05-08' }).toString();
+
+/**
+ * A Create followed by the Delete of what it created, on users `user0`..`user{users-1}` round-robin, so the store keeps its size.
+ * With `credentialService` undefined the pair is moto's CreateAccessKey + DeleteAccessKey.
+ */
+export const createDeleteRequests = (users: number, kind: 'service-specific' | 'access-key'): AutocannonRequest[] => {
+  let next = 0;
+  const idPattern = kind === 'service-specific' ? /<ServiceSpecificCredentialId>([^<]+)</ : /<AccessKeyId>([^<]+)</;
+  return [
+    {
+      method: 'POST',
+      path: '/',
+      headers: FORM_HEADERS,
+      setupRequest: (request, context) => {
+        const user = `user${next}`;
+        next = (next + 1) % users;
+        context['user'] = user;
+        return {
+          ...request,
+          body:
+            kind === 'service-specific'
+              ? form({ Action: 'CreateServiceSpecificCredential', UserName: user, ServiceName: 'codecommit.amazonaws.com' })
+              : form({ Action: 'CreateAccessKey', UserName: user }),
+        };
+      },
+      onResponse: (_status, body, context) => {
+        context['id'] = idPattern.exec(body)?.[1] ?? 'missing';
+      },
+    },
+    {
+      method: 'POST',
+      path: '/',
+      headers: FORM_HEADERS,
+      setupRequest: (request, context) => {
+        const user = String(context['user']);
+        const id = String(context['id']);
+        return {
+          ...request,
+          body:
+            kind === 'service-specific'
+              ? form({ Action: 'DeleteServiceSpecificCredential', UserName: user, ServiceSpecificCredentialId: id })
+              : form({ Action: 'DeleteAccessKey', UserName: user, AccessKeyId: id }),
+        };
+      },
+    },
+  ];
+};
+
+export const listRequests = (): AutocannonRequest[] => [
+  { method: 'POST', path: '/', headers: FORM_HEADERS, body: form({ Action: 'ListServiceSpecificCredentials', UserName: 'holder' }) },
+];
+
+export const postForm = async (url: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> =>
+  fetch(url, { method: 'POST', headers: { ...FORM_HEADERS, ...headers }, body: form(fields) });
+
+/**
+ * The same Create-then-Delete closed loop as `createDeleteRequests`, driven by node:http with a keep-alive Agent instead of autocannon: for
+ * servers that close the connection after each response (moto's werkzeug server speaks HTTP/1.0), which autocannon does not survive.
+ */
+export const runCreateDeleteWithHttpAgent = async (
+  url: string,
+  connections: number,
+  seconds: number,
+  users: number,
+  kind: 'service-specific' | 'access-key',
+  headers: Record<string, string> = {},
+): Promise<LoadFigures> => {
+  const latencies: number[] = [];
+  let failures = 0;
+  let next = 0;
+  const idPattern = kind === 'service-specific' ? /<ServiceSpecificCredentialId>([^<]+)</ : /<AccessKeyId>([^<]+)</;
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const target = new URL(url);
+  const timed = (fields: Record<string, string>): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const sent = performance.now();
+      const body = form(fields);
+      const outgoing = request(
+        { host: target.hostname, port: target.port, path: '/', method: 'POST', agent, headers: { ...FORM_HEADERS, ...headers, 'content-length': Buffer.byteLength(body) } },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => {
+            latencies.push(performance.now() - sent);
+            if (response.statusCode !== 200) failures += 1;
+            resolve(Buffer.concat(chunks).toString('utf8'));
+          });
+          response.on('error', reject);
+        },
+      );
+      outgoing.on('error', reject);
+      outgoing.end(body);
+    });
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (performance.now() < deadline) {
+        const user = `user${next}`;
+        next = (next + 1) % users;
+        if (kind === 'service-specific') {
+          const created = await timed({ Action: 'CreateServiceSpecificCredential', UserName: user, ServiceName: 'codecommit.amazonaws.com' });
+          await timed({ Action: 'DeleteServiceSpecificCredential', UserName: user, ServiceSpecificCredentialId: idPattern.exec(created)?.[1] ?? '' });
+        } else {
+          const created = await timed({ Action: 'CreateAccessKey', UserName: user });
+          await timed({ Action: 'DeleteAccessKey', UserName: user, AccessKeyId: idPattern.exec(created)?.[1] ?? '' });
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const percentile = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? Number.NaN;
+  return { requestsPerSecond: latencies.length / elapsed, p50Ms: percentile(50), p99Ms: percentile(99), failures };
+};
