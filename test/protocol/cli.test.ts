@@ -142,7 +142,7 @@ const waitForUrl = async (process: Run): Promise<string> => {
   }
 };
 
-describe('the iam-service-credentials command', () => {
+describe.concurrent('the iam-service-credentials command', () => {
   it('--help prints the usage and exits 0', async () => {
     const help = run(['--help']);
     expect(await help.exit).toBe(0);
