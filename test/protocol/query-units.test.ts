@@ -45,6 +45,7 @@ describe('accessKeyIdOf', () => {
     expect(accessKeyIdOf({ authorization: 'Bearer ABSKxyz' })).toBeUndefined();
     expect(accessKeyIdOf({ authorization: 'AWS4-HMAC-SHA256 Credential=../etc/20261123/x' })).toBeUndefined();
     expect(accessKeyIdOf(undefined)).toBeUndefined();
+    expect(accessKeyIdOf(new Headers({ Authorization: header }))).toBe('AKIDEXAMPLE');
   });
 });
 
@@ -77,6 +78,17 @@ describe('handleQueryRequest', () => {
     expect(parseXml(del.body)).toEqual({
       DeleteServiceSpecificCredentialResponse: { '@_xmlns': NS, ResponseMetadata: { RequestId: '00000000-0000-4000-8000-000000000002' } },
     });
+  });
+
+  it('reads Content-Type from node:http-style records and from fetch Headers alike', async () => {
+    const engine = createCredentialEngine();
+    const body = 'Action=ListUsers&Version=2010-05-08';
+    for (const headers of [{ 'CONTENT-TYPE': 'application/json' }, { 'content-type': ['application/json'] }, new Headers({ 'Content-Type': 'application/json' })]) {
+      const answer = await handleQueryRequest(engine, { body, headers });
+      expect(parseErrorResponse(answer.body).code).toBe('InvalidQueryParameter');
+    }
+    const ok = await handleQueryRequest(engine, { body, headers: new Headers({ 'Content-Type': 'application/x-www-form-urlencoded' }) });
+    expect(ok.status).toBe(200);
   });
 
   it('acts in the given account, as the given calling user', async () => {

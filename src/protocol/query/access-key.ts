@@ -1,4 +1,4 @@
-import type { QueryHeaders } from './handle-query-request.js';
+import { type QueryHeaders, headerValue } from './handle-query-request.js';
 
 /** The access key id of a SigV4 credential scope `AKID/date/region/service/aws4_request`. */
 const ACCESS_KEY_ID = /^[A-Za-z0-9]{1,128}$/;
@@ -13,8 +13,7 @@ const fromCredentialScope = (scope: string): string | undefined => {
  * the `X-Amz-Credential` query parameter. The signature is not checked: this only tells which account (and caller) to act as.
  */
 export const accessKeyIdOf = (headers: QueryHeaders | undefined, queryString?: string): string | undefined => {
-  const authorization = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
-  const header = typeof authorization === 'string' ? authorization : authorization?.[0];
+  const header = headerValue(headers, 'authorization');
   if (header !== undefined) {
     const match = /^\s*AWS4-HMAC-SHA256\s+(?:.*[\s,])?Credential=([^,\s]+)/i.exec(header);
     if (match?.[1] !== undefined) return fromCredentialScope(match[1]);

@@ -16,8 +16,25 @@ import {
 } from './wire-error.js';
 import { renderError, renderSuccess } from './xml.js';
 
-/** Header values as node:http gives them (`IncomingHttpHeaders`) or as plain strings; names are matched case-insensitively. */
-export type QueryHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
+/**
+ * Request headers: as node:http gives them (`IncomingHttpHeaders`), as a plain record, or a fetch `Headers` object; names are matched
+ * case-insensitively.
+ */
+export type QueryHeaders =
+  | Readonly<Record<string, string | readonly string[] | undefined>>
+  | { get(name: string): string | null };
+
+/** The value of one header (several values joined by `, `), whatever form the headers come in. */
+export const headerValue = (headers: QueryHeaders | undefined, name: string): string | undefined => {
+  if (headers === undefined) return undefined;
+  const lower = name.toLowerCase();
+  if (typeof headers.get === 'function') return (headers as { get(name: string): string | null }).get(lower) ?? undefined;
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() !== lower || value === undefined) continue;
+    return typeof value === 'string' ? value : (value as readonly string[]).join(', ');
+  }
+  return undefined;
+};
 
 export interface QueryRequest {
   /** The `application/x-www-form-urlencoded` body: `Action=…&Version=2010-05-08&…`. */
@@ -48,16 +65,6 @@ export interface QueryResponse {
 }
 
 const FORM_MEDIA_TYPE = 'application/x-www-form-urlencoded';
-
-const headerValue = (headers: QueryHeaders | undefined, name: string): string | undefined => {
-  if (headers === undefined) return undefined;
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() !== name) continue;
-    if (value === undefined) return undefined;
-    return typeof value === 'string' ? value : value.join(', ');
-  }
-  return undefined;
-};
 
 const isFormBody = (contentType: string | undefined): boolean =>
   contentType === undefined || (contentType.split(';')[0] ?? '').trim().toLowerCase() === FORM_MEDIA_TYPE;
