@@ -77,14 +77,16 @@ export const SCHEMA_VERSION = 1;
 
 /**
  * Brings the schema to `SCHEMA_VERSION`. Idempotent and safe to run from many processes at once: one transaction, serialized by an
- * advisory lock on the schema name, applies only the migrations the version table does not list yet.
+ * advisory lock on the schema name, applies only the migrations the version table does not list yet. Once the schema is current it
+ * only reads, so a role without CREATE privileges can run it after an administrator did the first one.
  */
 export const migrate = (pool: Pool, tables: Tables): Promise<void> =>
   inTransaction(pool, `BEGIN; SELECT pg_advisory_xact_lock(${lockKeyLiteral('migrate', tables.schema)})`, async (client) => {
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${tables.schema}`);
-    await client.query(
-      `CREATE TABLE IF NOT EXISTS ${tables.schemaVersion} (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
-    );
+    const found = await client.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [tables.schemaVersion]);
+    if (found.rows[0]?.present !== true) {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${tables.schema}`);
+      await client.query(`CREATE TABLE ${tables.schemaVersion} (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+    }
     const applied = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${tables.schemaVersion}`);
     const current = applied.rows[0]?.version ?? 0;
     if (current > SCHEMA_VERSION) {
