@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { compareCredentialPositions } from '../../domain/credential.js';
 import { serviceUserNameFamilyPrefixes, serviceUserNameKey } from '../../domain/service-user-name.js';
 import type {
   CreateCredentialCommand,
@@ -13,8 +14,10 @@ import type { Tables } from './schema.js';
 import { inTransaction, lockKeyLiteral, type RetryPolicy, withRetries } from './transactions.js';
 
 /** Thrown through the pure `decide` when it asks about a ServiceUserName the snapshot did not fetch; the store fetches it and asks again. */
-class UnfetchedServiceUserName {
-  constructor(readonly key: string) {}
+class UnfetchedServiceUserName extends Error {
+  constructor(readonly key: string) {
+    super(`decide asked about ServiceUserName key ${JSON.stringify(key)} outside the fetched family too many times`);
+  }
 }
 
 /** How many times one create may widen its read for names outside the family before giving up (the domain never needs one). */
@@ -59,7 +62,10 @@ export const createPostgresStore = (pool: Pool, tables: Tables, retryPolicy: Ret
         if (state.rows[0]?.owner_closed !== false) return { outcome: 'owner-closed' };
         const present = state.rows.filter((row) => row.service_user_name_key !== null);
         const taken = new Set(present.map((row) => row.service_user_name_key));
-        const ownerCredentials = present.filter((row) => row.owner_id === command.ownerId).map(toCredentialRecord);
+        const ownerCredentials = present
+          .filter((row) => row.owner_id === command.ownerId)
+          .map(toCredentialRecord)
+          .sort(compareCredentialPositions);
         let decision: ReturnType<CreateCredentialCommand['decide']>;
         try {
           decision = command.decide({
