@@ -1,4 +1,6 @@
 import type { CredentialRecord } from '../../domain/credential.js';
+import type { StoredStatus } from '../../domain/expiry.js';
+import type { SecretDigest } from '../../domain/secrets.js';
 import { serviceUserNameKey } from '../../domain/service-user-name.js';
 import type {
   CreateCredentialCommand,
@@ -8,18 +10,86 @@ import type {
   CredentialQuery,
   CredentialStore,
 } from '../../ports/credential-store.port.js';
-import { OrderedCredentials } from './ordered-credentials.js';
+import { type Ordered, OrderedCredentials } from './ordered-credentials.js';
+
+/**
+ * A credential as this store keeps it: one fixed-shape object with the dates as epoch milliseconds (a Date costs ~110 bytes of heap,
+ * a number 16), turned into a fresh CredentialRecord on every read. Callers therefore never share an object with the store.
+ */
+class Stored {
+  constructor(
+    readonly accountId: string,
+    readonly credentialId: string,
+    readonly ownerId: string,
+    readonly userName: string,
+    readonly serviceName: string,
+    readonly kind: CredentialRecord['kind'],
+    readonly serviceUserName: string,
+    readonly secretDigest: SecretDigest,
+    readonly status: StoredStatus,
+    readonly createTime: number,
+    readonly expirationTime: number | undefined,
+  ) {}
+
+  static of(record: CredentialRecord): Stored {
+    return new Stored(
+      record.accountId,
+      record.credentialId,
+      record.ownerId,
+      record.userName,
+      record.serviceName,
+      record.kind,
+      record.serviceUserName,
+      record.secretDigest,
+      record.status,
+      record.createDate.getTime(),
+      record.expirationDate?.getTime(),
+    );
+  }
+
+  with(change: CredentialChange): Stored {
+    return new Stored(
+      this.accountId,
+      this.credentialId,
+      this.ownerId,
+      this.userName,
+      this.serviceName,
+      this.kind,
+      this.serviceUserName,
+      'secretDigest' in change ? change.secretDigest : this.secretDigest,
+      'status' in change ? change.status : this.status,
+      this.createTime,
+      this.expirationTime,
+    );
+  }
+
+  toRecord(): CredentialRecord {
+    const record = {
+      accountId: this.accountId,
+      credentialId: this.credentialId,
+      ownerId: this.ownerId,
+      userName: this.userName,
+      serviceName: this.serviceName,
+      kind: this.kind,
+      serviceUserName: this.serviceUserName,
+      secretDigest: this.secretDigest,
+      status: this.status,
+      createDate: new Date(this.createTime),
+    };
+    return this.expirationTime === undefined ? record : { ...record, expirationDate: new Date(this.expirationTime) };
+  }
+}
 
 /** The indexes of one account. Every operation touches a bounded number of entries: nothing scans the store. */
 interface AccountState {
-  readonly byId: Map<string, CredentialRecord>;
-  /** ownerId -> that owner's credentials in listing order (at most 2 per service). */
-  readonly byOwner: Map<string, CredentialRecord[]>;
+  readonly byId: Map<string, Stored>;
+  /** ownerId -> that owner's credentials (at most 2 per service), in an exactly sized array replaced on every change. */
+  readonly byOwner: Map<string, readonly Stored[]>;
   /** serviceName -> ServiceUserName key -> credential. */
-  readonly byServiceUserName: Map<string, Map<string, CredentialRecord>>;
+  readonly byServiceUserName: Map<string, Map<string, Stored>>;
   /** serviceName -> that service's credentials in listing order, for AllUsers. */
-  readonly byService: Map<string, OrderedCredentials>;
-  readonly all: OrderedCredentials;
+  readonly byService: Map<string, OrderedCredentials<Stored>>;
+  readonly all: OrderedCredentials<Stored>;
   readonly closedOwners: Set<string>;
 }
 
@@ -32,14 +102,12 @@ const newAccountState = (): AccountState => ({
   closedOwners: new Set(),
 });
 
-const getOrCreate = <K, V>(map: Map<K, V>, key: K, create: () => V): V => {
-  let value = map.get(key);
-  if (value === undefined) {
-    value = create();
-    map.set(key, value);
-  }
-  return value;
-};
+const NONE: readonly Stored[] = [];
+
+const byListingOrder = (a: Ordered, b: Ordered): number =>
+  a.createTime - b.createTime || (a.credentialId < b.credentialId ? -1 : a.credentialId > b.credentialId ? 1 : 0);
+
+const toRecords = (entries: readonly Stored[]): CredentialRecord[] => entries.map((entry) => entry.toRecord());
 
 /**
  * The embedded default. Each method does all its work synchronously before its promise settles, so each is atomic with respect to
@@ -47,42 +115,58 @@ const getOrCreate = <K, V>(map: Map<K, V>, key: K, create: () => V): V => {
  */
 export const createInMemoryStore = (): CredentialStore => {
   const accounts = new Map<string, AccountState>();
-  const account = (accountId: string): AccountState => getOrCreate(accounts, accountId, newAccountState);
-
-  const index = (state: AccountState, record: CredentialRecord): void => {
-    state.byId.set(record.credentialId, record);
-    const owned = getOrCreate(state.byOwner, record.ownerId, () => []);
-    owned.push(record);
-    getOrCreate(state.byServiceUserName, record.serviceName, () => new Map()).set(serviceUserNameKey(record.serviceUserName), record);
-    getOrCreate(state.byService, record.serviceName, () => new OrderedCredentials()).insert(record);
-    state.all.insert(record);
-  };
-
-  const unindex = (state: AccountState, record: CredentialRecord): void => {
-    state.byId.delete(record.credentialId);
-    const owned = state.byOwner.get(record.ownerId);
-    if (owned !== undefined) {
-      const remaining = owned.filter((other) => other.credentialId !== record.credentialId);
-      if (remaining.length === 0) state.byOwner.delete(record.ownerId);
-      else state.byOwner.set(record.ownerId, remaining);
+  const account = (accountId: string): AccountState => {
+    let state = accounts.get(accountId);
+    if (state === undefined) {
+      state = newAccountState();
+      accounts.set(accountId, state);
     }
-    state.byServiceUserName.get(record.serviceName)?.delete(serviceUserNameKey(record.serviceUserName));
-    state.byService.get(record.serviceName)?.remove(record);
-    state.all.remove(record);
+    return state;
   };
 
-  const reindex = (state: AccountState, record: CredentialRecord): void => {
-    state.byId.set(record.credentialId, record);
-    const owned = state.byOwner.get(record.ownerId);
+  const index = (state: AccountState, entry: Stored): void => {
+    state.byId.set(entry.credentialId, entry);
+    state.byOwner.set(entry.ownerId, [...(state.byOwner.get(entry.ownerId) ?? NONE), entry]);
+    let names = state.byServiceUserName.get(entry.serviceName);
+    if (names === undefined) {
+      names = new Map();
+      state.byServiceUserName.set(entry.serviceName, names);
+    }
+    names.set(serviceUserNameKey(entry.serviceUserName), entry);
+    let ordered = state.byService.get(entry.serviceName);
+    if (ordered === undefined) {
+      ordered = new OrderedCredentials();
+      state.byService.set(entry.serviceName, ordered);
+    }
+    ordered.insert(entry);
+    state.all.insert(entry);
+  };
+
+  const unindex = (state: AccountState, entry: Stored): void => {
+    state.byId.delete(entry.credentialId);
+    const owned = state.byOwner.get(entry.ownerId);
+    if (owned !== undefined) {
+      const remaining = owned.filter((other) => other.credentialId !== entry.credentialId);
+      if (remaining.length === 0) state.byOwner.delete(entry.ownerId);
+      else state.byOwner.set(entry.ownerId, remaining);
+    }
+    state.byServiceUserName.get(entry.serviceName)?.delete(serviceUserNameKey(entry.serviceUserName));
+    state.byService.get(entry.serviceName)?.remove(entry);
+    state.all.remove(entry);
+  };
+
+  const reindex = (state: AccountState, entry: Stored): void => {
+    state.byId.set(entry.credentialId, entry);
+    const owned = state.byOwner.get(entry.ownerId);
     if (owned !== undefined) {
       state.byOwner.set(
-        record.ownerId,
-        owned.map((other) => (other.credentialId === record.credentialId ? record : other)),
+        entry.ownerId,
+        owned.map((other) => (other.credentialId === entry.credentialId ? entry : other)),
       );
     }
-    state.byServiceUserName.get(record.serviceName)?.set(serviceUserNameKey(record.serviceUserName), record);
-    state.byService.get(record.serviceName)?.replace(record);
-    state.all.replace(record);
+    state.byServiceUserName.get(entry.serviceName)?.set(serviceUserNameKey(entry.serviceUserName), entry);
+    state.byService.get(entry.serviceName)?.replace(entry);
+    state.all.replace(entry);
   };
 
   return {
@@ -90,26 +174,28 @@ export const createInMemoryStore = (): CredentialStore => {
       const state = account(command.accountId);
       if (state.closedOwners.has(command.ownerId)) return { outcome: 'owner-closed' };
       const names = state.byServiceUserName.get(command.serviceName);
+      const owned = state.byOwner.get(command.ownerId) ?? NONE;
       const decision = command.decide({
-        ownerCredentials: (state.byOwner.get(command.ownerId) ?? []).filter((record) => record.serviceName === command.serviceName),
+        ownerCredentials: toRecords(owned.filter((entry) => entry.serviceName === command.serviceName)),
         isServiceUserNameTaken: (key) => names?.has(key) ?? false,
       });
       if (decision.isErr()) return { outcome: 'rejected', error: decision.error };
-      index(state, decision.value);
-      return { outcome: 'created', record: decision.value };
+      const entry = Stored.of(decision.value);
+      index(state, entry);
+      return { outcome: 'created', record: entry.toRecord() };
     },
 
     async getCredential(accountId: string, credentialId: string) {
-      return accounts.get(accountId)?.byId.get(credentialId);
+      return accounts.get(accountId)?.byId.get(credentialId)?.toRecord();
     },
 
     async updateCredential(accountId: string, credentialId: string, ownerId: string, change: CredentialChange) {
       const state = accounts.get(accountId);
       const current = state?.byId.get(credentialId);
       if (state === undefined || current === undefined || current.ownerId !== ownerId) return undefined;
-      const updated: CredentialRecord = { ...current, ...change };
+      const updated = current.with(change);
       reindex(state, updated);
-      return updated;
+      return updated.toRecord();
     },
 
     async deleteCredential(accountId: string, credentialId: string, ownerId: string) {
@@ -123,22 +209,29 @@ export const createInMemoryStore = (): CredentialStore => {
     async listCredentials(query: CredentialQuery): Promise<CredentialPage> {
       const state = accounts.get(query.accountId);
       if (state === undefined) return { items: [], hasMore: false };
-      const { serviceName } = query;
-      const matchesService = (record: CredentialRecord) => serviceName === undefined || record.serviceName === serviceName;
+      const { serviceName, after, limit } = query;
       if (query.ownerId !== undefined) {
         // An owner has a handful of credentials: order them and page in memory.
-        const owned = new OrderedCredentials();
-        for (const record of state.byOwner.get(query.ownerId) ?? []) owned.insert(record);
-        return owned.page(query.after, query.limit, matchesService);
+        const owned = [...(state.byOwner.get(query.ownerId) ?? NONE)].sort(byListingOrder);
+        const position = after === undefined ? undefined : { createTime: after.createDate.getTime(), credentialId: after.credentialId };
+        const items: Stored[] = [];
+        for (const entry of owned) {
+          if (serviceName !== undefined && entry.serviceName !== serviceName) continue;
+          if (position !== undefined && byListingOrder(entry, position) <= 0) continue;
+          if (items.length === limit) return { items: toRecords(items), hasMore: true };
+          items.push(entry);
+        }
+        return { items: toRecords(items), hasMore: false };
       }
-      if (serviceName !== undefined) {
-        return state.byService.get(serviceName)?.page(query.after, query.limit, () => true) ?? { items: [], hasMore: false };
-      }
-      return state.all.page(query.after, query.limit, () => true);
+      const page =
+        serviceName === undefined
+          ? state.all.page(after, limit, () => true)
+          : (state.byService.get(serviceName)?.page(after, limit, () => true) ?? { items: [], hasMore: false });
+      return { items: toRecords(page.items), hasMore: page.hasMore };
     },
 
     async findByServiceUserName(accountId: string, serviceName: string, key: string) {
-      return accounts.get(accountId)?.byServiceUserName.get(serviceName)?.get(key);
+      return accounts.get(accountId)?.byServiceUserName.get(serviceName)?.get(key)?.toRecord();
     },
 
     async closeOwner(accountId: string, ownerId: string) {

@@ -1,60 +1,66 @@
-import { compareCredentialPositions, type CredentialPosition, type CredentialRecord } from '../../domain/credential.js';
+import type { CredentialPosition } from '../../domain/credential.js';
+
+/** What the ordered index needs of an entry: its place in the listing order (createDate as epoch ms, then id). */
+export interface Ordered {
+  readonly createTime: number;
+  readonly credentialId: string;
+}
+
+const compare = (a: Ordered, createTime: number, credentialId: string): number =>
+  a.createTime - createTime || (a.credentialId < credentialId ? -1 : a.credentialId > credentialId ? 1 : 0);
 
 /**
- * Credentials kept in listing order, so a page is a binary search and a slice rather than a scan and a sort. Creates arrive in clock
- * order, so an insert is almost always an append.
+ * Entries kept in listing order (that of `compareCredentialPositions`), so a page is a binary search and a slice rather than a scan
+ * and a sort. Creates arrive in clock order, so an insert is almost always an append.
  */
-export class OrderedCredentials {
-  private readonly records: CredentialRecord[] = [];
+export class OrderedCredentials<T extends Ordered> {
+  private readonly entries: T[] = [];
 
   get size(): number {
-    return this.records.length;
+    return this.entries.length;
   }
 
-  /** Index of the first record strictly after `position` (or of `position` itself when `inclusive`). */
-  private lowerBound(position: CredentialPosition, inclusive: boolean): number {
+  /** Index of the first entry strictly after the position (or of the position itself when `inclusive`). */
+  private lowerBound(createTime: number, credentialId: string, inclusive: boolean): number {
     let low = 0;
-    let high = this.records.length;
+    let high = this.entries.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      const order = compareCredentialPositions(this.records[middle] as CredentialRecord, position);
+      const order = compare(this.entries[middle] as T, createTime, credentialId);
       if (order < 0 || (!inclusive && order === 0)) low = middle + 1;
       else high = middle;
     }
     return low;
   }
 
-  insert(record: CredentialRecord): void {
-    const last = this.records.at(-1);
-    if (last === undefined || compareCredentialPositions(last, record) < 0) {
-      this.records.push(record);
+  insert(entry: T): void {
+    const last = this.entries.at(-1);
+    if (last === undefined || compare(last, entry.createTime, entry.credentialId) < 0) {
+      this.entries.push(entry);
       return;
     }
-    this.records.splice(this.lowerBound(record, true), 0, record);
+    this.entries.splice(this.lowerBound(entry.createTime, entry.credentialId, true), 0, entry);
   }
 
-  replace(record: CredentialRecord): void {
-    const index = this.lowerBound(record, true);
-    if (this.records[index]?.credentialId === record.credentialId) this.records[index] = record;
+  replace(entry: T): void {
+    const index = this.lowerBound(entry.createTime, entry.credentialId, true);
+    if (this.entries[index]?.credentialId === entry.credentialId) this.entries[index] = entry;
   }
 
-  remove(record: CredentialRecord): void {
-    const index = this.lowerBound(record, true);
-    if (this.records[index]?.credentialId === record.credentialId) this.records.splice(index, 1);
+  remove(entry: T): void {
+    const index = this.lowerBound(entry.createTime, entry.credentialId, true);
+    if (this.entries[index]?.credentialId === entry.credentialId) this.entries.splice(index, 1);
   }
 
-  /** Up to `limit` records after `after` that satisfy `keep`, and whether more such records follow. */
-  page(
-    after: CredentialPosition | undefined,
-    limit: number,
-    keep: (record: CredentialRecord) => boolean,
-  ): { items: CredentialRecord[]; hasMore: boolean } {
-    const items: CredentialRecord[] = [];
-    for (let index = after === undefined ? 0 : this.lowerBound(after, false); index < this.records.length; index += 1) {
-      const record = this.records[index] as CredentialRecord;
-      if (!keep(record)) continue;
+  /** Up to `limit` entries after `after` that satisfy `keep`, and whether more such entries follow. */
+  page(after: CredentialPosition | undefined, limit: number, keep: (entry: T) => boolean): { items: T[]; hasMore: boolean } {
+    const items: T[] = [];
+    const start = after === undefined ? 0 : this.lowerBound(after.createDate.getTime(), after.credentialId, false);
+    for (let index = start; index < this.entries.length; index += 1) {
+      const entry = this.entries[index] as T;
+      if (!keep(entry)) continue;
       if (items.length === limit) return { items, hasMore: true };
-      items.push(record);
+      items.push(entry);
     }
     return { items, hasMore: false };
   }
