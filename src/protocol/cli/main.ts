@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { HELP, parseCommand } from './serve-options.js';
-import { StartupError, startServer } from './serve.js';
+import { type RunningServer, StartupError, startServer } from './serve.js';
+
+const describeError = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** The `iam-service-credentials` command: `serve` a local IAM Query endpoint until SIGINT/SIGTERM. */
 const main = async (): Promise<number> => {
@@ -14,44 +16,51 @@ const main = async (): Promise<number> => {
     process.stderr.write(`iam-service-credentials: ${command.message}\n\n${HELP}`);
     return 2;
   }
-  let running;
+
+  // Signal handlers go in before the server starts, so a signal that arrives right after the startup line is never the default
+  // (abrupt) exit.
+  let server: RunningServer | undefined;
+  let stopping = false;
+  let finish: (code: number) => void = () => undefined;
+  const finished = new Promise<number>((resolve) => (finish = resolve));
+  const shutDown = (running: RunningServer): void => {
+    running.close().then(
+      () => {
+        console.log('iam-service-credentials: stopped');
+        finish(0);
+      },
+      (error: unknown) => {
+        console.error(`iam-service-credentials: error while closing the store: ${describeError(error)}`);
+        finish(1);
+      },
+    );
+  };
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      console.error(`iam-service-credentials: ${signal} again, exiting now`);
+      process.exit(1);
+    }
+    stopping = true;
+    console.log(`iam-service-credentials: ${signal} received, shutting down`);
+    if (server !== undefined) shutDown(server); // else: still starting, shut down as soon as it is up
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
   try {
-    running = await startServer(command.config, { log: (line) => console.log(line), error: (line) => console.error(line) });
+    server = await startServer(command.config, { log: (line) => console.log(line), error: (line) => console.error(line) });
   } catch (error) {
-    console.error(`iam-service-credentials: ${error instanceof StartupError ? error.message : String(error)}`);
+    console.error(`iam-service-credentials: ${error instanceof StartupError ? error.message : describeError(error)}`);
     return 1;
   }
-  const server = running;
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = (signal: NodeJS.Signals): void => {
-      if (stopping) {
-        console.error(`iam-service-credentials: ${signal} again, exiting now`);
-        resolve(1);
-        return;
-      }
-      stopping = true;
-      console.log(`iam-service-credentials: ${signal} received, shutting down`);
-      server.close().then(
-        () => {
-          console.log('iam-service-credentials: stopped');
-          resolve(0);
-        },
-        (error: unknown) => {
-          console.error(`iam-service-credentials: error while closing the store: ${error instanceof Error ? error.message : String(error)}`);
-          resolve(1);
-        },
-      );
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  if (stopping) shutDown(server);
+  return finished;
 };
 
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`iam-service-credentials: unexpected failure: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`iam-service-credentials: unexpected failure: ${describeError(error)}`);
     process.exit(1);
   },
 );
