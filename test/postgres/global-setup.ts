@@ -93,11 +93,16 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   if (identity !== undefined) chownSync(dir, identity.uid, identity.gid);
   const dataDir = join(dir, 'data');
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C', TZ: 'UTC' };
-  execFileSync(
-    join(binaries, 'initdb'),
-    ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-locale', '--no-sync'],
-    { env, stdio: 'pipe', ...identity },
-  );
+  try {
+    execFileSync(
+      join(binaries, 'initdb'),
+      ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-locale', '--no-sync'],
+      { env, stdio: 'pipe', ...identity },
+    );
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error; // its message carries initdb's stderr
+  }
   let log = '';
   const server = spawn(
     join(binaries, 'postgres'),
