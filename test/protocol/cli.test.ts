@@ -29,6 +29,7 @@ describe('serve options', () => {
         store: { kind: 'memory' },
         maxBodyBytes: 1024 * 1024,
         accessLog: true,
+        authenticateEndpoint: false,
       },
     });
   });
@@ -56,6 +57,7 @@ describe('serve options', () => {
         '--max-body-bytes',
         '2048',
         '--quiet',
+        '--authenticate-endpoint',
       ],
       { IAM_SSC_STORE: 'postgres://u:p@db/x' },
       (path) => (path === file ? JSON.stringify({ AKIDFILE: '222222222222', AKIDFILEUSER: { accountId: '333333333333', userName: 'carol' } }) : noFile()),
@@ -77,6 +79,7 @@ describe('serve options', () => {
         store: { kind: 'memory' },
         maxBodyBytes: 2048,
         accessLog: false,
+        authenticateEndpoint: true,
       },
     });
   });

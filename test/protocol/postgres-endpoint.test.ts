@@ -30,6 +30,7 @@ const config = (connectionString: string): ServeConfig => ({
   store: { kind: 'postgres', connectionString },
   maxBodyBytes: 1024 * 1024,
   accessLog: true,
+  authenticateEndpoint: false,
 });
 
 describe('the endpoint on the PostgreSQL store (--store postgres://…)', () => {

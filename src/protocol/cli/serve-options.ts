@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { UnsupportedServiceErrorCode } from '../../index.js';
-import { type AccountMapping, DEFAULT_MAX_BODY_BYTES } from '../http/index.js';
+import { type AccountMapping, DEFAULT_AUTHENTICATE_PATH, DEFAULT_MAX_BODY_BYTES } from '../http/index.js';
 
 export type StoreChoice = { readonly kind: 'memory' } | { readonly kind: 'postgres'; readonly connectionString: string };
 
@@ -13,6 +13,8 @@ export interface ServeConfig {
   readonly store: StoreChoice;
   readonly maxBodyBytes: number;
   readonly accessLog: boolean;
+  /** Serve the non-AWS authenticate path (DEFAULT_AUTHENTICATE_PATH). */
+  readonly authenticateEndpoint: boolean;
 }
 
 export type ParsedCommand =
@@ -45,6 +47,9 @@ Options:
                                 (env ${STORE_ENV}; the flag wins)
   --max-body-bytes <n>          largest request body accepted, else 413 RequestEntityTooLarge (default ${DEFAULT_MAX_BODY_BYTES})
   --quiet                       no access log
+  --authenticate-endpoint       also answer POST ${DEFAULT_AUTHENTICATE_PATH} (not an AWS API):
+                                JSON {"ServiceName","ServiceUserName","ServicePassword"} or {"ServiceName","ApiKey"}
+                                -> 200 {"AccountId","UserName","ServiceSpecificCredentialId"} or 403 AuthenticationFailed
   -h, --help                    show this help
 
 Each request is logged as one line (time, client, method, path, status, action, error code, account, request id, duration);
@@ -135,6 +140,7 @@ export const parseCommand = (
         store: { type: 'string' },
         'max-body-bytes': { type: 'string', default: String(DEFAULT_MAX_BODY_BYTES) },
         quiet: { type: 'boolean', default: false },
+        'authenticate-endpoint': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -164,6 +170,7 @@ export const parseCommand = (
         store: parseStore(values.store ?? env[STORE_ENV] ?? 'memory'),
         maxBodyBytes: parseInteger(values['max-body-bytes'], '--max-body-bytes', 1, 1024 * 1024 * 1024),
         accessLog: !values.quiet,
+        authenticateEndpoint: values['authenticate-endpoint'],
       },
     };
   } catch (error) {

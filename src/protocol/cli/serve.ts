@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { type CredentialEngine, type CredentialStore, type UserDirectory, createCredentialEngine } from '../../index.js';
-import { createQueryServer } from '../http/index.js';
+import { DEFAULT_AUTHENTICATE_PATH, createQueryServer } from '../http/index.js';
 import { type ServeConfig, describeStore } from './serve-options.js';
 
 /** What `createPostgresAdapters({ connectionString })` of src/adapters/postgres returns. */
@@ -78,6 +78,7 @@ export const startServer = async (config: ServeConfig, io: ServeIo): Promise<Run
     accountMap: config.accountMap,
     maxBodyBytes: config.maxBodyBytes,
     ...(config.accessLog ? { log: io.log } : {}),
+    ...(config.authenticateEndpoint ? { authenticatePath: DEFAULT_AUTHENTICATE_PATH } : {}),
   });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -94,7 +95,8 @@ export const startServer = async (config: ServeConfig, io: ServeIo): Promise<Run
   const url = urlOf(server.address() as AddressInfo);
   io.log(
     `iam-service-credentials listening on ${url} (account ${config.accountId}, store ${describeStore(config.store)}, ` +
-      `${config.accountMap.size} mapped access key(s); signatures are not checked)`,
+      `${config.accountMap.size} mapped access key(s); signatures are not checked)` +
+      (config.authenticateEndpoint ? `; authenticate at POST ${url}${DEFAULT_AUTHENTICATE_PATH}` : ''),
   );
 
   let closing: Promise<void> | undefined;

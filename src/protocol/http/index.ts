@@ -28,7 +28,43 @@ export interface QueryServerOptions {
   readonly requestId?: () => string;
   /** Time allowed to receive a whole request (node:http `requestTimeout`), ms. Default 30 000. Only used by createQueryServer. */
   readonly requestTimeoutMs?: number;
+  /**
+   * Not an AWS API: when set (e.g. `/_iam-service-credentials/authenticate`), POST to exactly this path with a JSON body
+   * `{"ServiceName","ServiceUserName","ServicePassword"}` or `{"ServiceName","ApiKey"}` runs the engine's authenticate /
+   * authenticateApiKey, for emulators of the services that accept the credentials. Off by default.
+   */
+  readonly authenticatePath?: string;
 }
+
+export const DEFAULT_AUTHENTICATE_PATH = '/_iam-service-credentials/authenticate';
+
+const jsonAnswer = (status: number, value: unknown, requestId: string, action: string, errorCode?: string): QueryResponse => ({
+  status,
+  headers: { 'Content-Type': 'application/json', 'x-amzn-RequestId': requestId },
+  body: JSON.stringify(value),
+  action,
+  ...(errorCode === undefined ? {} : { errorCode }),
+});
+
+/**
+ * The authenticate path: 200 `{AccountId, UserName, ServiceSpecificCredentialId}` or the engine's one AuthenticationFailed answer
+ * (403), whatever was wrong, malformed JSON included. The presented secret is never logged or echoed.
+ */
+const authenticateOverHttp = async (engine: CredentialEngine, body: Buffer, requestId: string): Promise<QueryResponse> => {
+  let request: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) request = parsed as Record<string, unknown>;
+  } catch {
+    // Answered like any other bad credential below.
+  }
+  const isApiKey = Object.hasOwn(request, 'ApiKey');
+  const outcome = isApiKey ? await engine.authenticateApiKey(request as never) : await engine.authenticate(request as never);
+  const action = isApiKey ? 'authenticateApiKey' : 'authenticate';
+  if (outcome.isOk()) return jsonAnswer(200, outcome.value, requestId, action);
+  const { code, message, httpStatus } = outcome.error;
+  return jsonAnswer(httpStatus, { Code: code, Message: message }, requestId, action, code);
+};
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -116,7 +152,9 @@ export const createQueryRequestListener = (engine: CredentialEngine, options: Qu
       log?.(accessLine(req, method, path, {}, accountId, requestId, started, 'client-aborted'));
       return;
     }
-    if (method !== 'POST' && method !== 'GET') {
+    if (options.authenticatePath !== undefined && path === options.authenticatePath && method === 'POST' && body.kind === 'ok') {
+      answer = await authenticateOverHttp(engine, body.body, requestId);
+    } else if (method !== 'POST' && method !== 'GET') {
       answer = renderQueryError(methodNotAllowed(method), requestId);
       extraHeaders = { Allow: 'GET, POST' };
     } else if (body.kind === 'too-large') {

@@ -9,5 +9,5 @@ export { SUPPORTED_ACTIONS } from './operations.js';
 export { API_VERSION } from './wire-error.js';
 export type { WireError } from './wire-error.js';
 export { IAM_XML_NAMESPACE } from './xml.js';
-export { createQueryServer, createQueryRequestListener, DEFAULT_MAX_BODY_BYTES } from '../http/index.js';
+export { createQueryServer, createQueryRequestListener, DEFAULT_AUTHENTICATE_PATH, DEFAULT_MAX_BODY_BYTES } from '../http/index.js';
 export type { AccountMapping, QueryServerOptions } from '../http/index.js';
