@@ -91,6 +91,14 @@ describe('handleQueryRequest', () => {
     expect(ok.status).toBe(200);
   });
 
+  it('a body with a huge number of parameters is parsed, not a stack overflow (unknown ones ignored)', async () => {
+    const engine = createCredentialEngine();
+    const answer = await handleQueryRequest(engine, { body: `Action=ListUsers&Version=2010-05-08&${'a=1&'.repeat(200_000)}` });
+    expect(answer.status).toBe(200);
+    const repeated = await handleQueryRequest(engine, { body: `Action=ListUsers&Version=2010-05-08&${'MaxItems=1&'.repeat(200_000)}` });
+    expect(parseErrorResponse(repeated.body).code).toBe('InvalidQueryParameter');
+  });
+
   it('acts in the given account, as the given calling user', async () => {
     const engine = createCredentialEngine();
     (await engine.createUser({ UserName: 'carol' }, { accountId: '222222222222' }))._unsafeUnwrap();

@@ -97,11 +97,12 @@ const single = (params: Map<string, string[]>, name: string): { value: string | 
 const parseRequest = (request: QueryRequest): Parsed => {
   const hasBody = bodyLength(request.body) > 0;
   if (hasBody && !isFormBody(headerValue(request.headers, 'content-type'))) return { ok: false, error: unsupportedContentType() };
-  const pairs: FormPair[] = [];
+  let pairs: FormPair[] = [];
   for (const source of [request.queryString ?? '', request.body]) {
-    const text = decodeBody(source).andThen(parseForm);
-    if (text.isErr()) return { ok: false, error: malformedQueryString() };
-    pairs.push(...text.value);
+    const parsed = decodeBody(source).andThen(parseForm);
+    if (parsed.isErr()) return { ok: false, error: malformedQueryString() };
+    // concat, not push(...): a body of many thousand parameters must not overflow the call stack.
+    pairs = pairs.concat(parsed.value);
   }
   const params = group(pairs);
 
