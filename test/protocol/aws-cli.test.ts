@@ -4,11 +4,15 @@ import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestServer, startTestServer } from './helpers.js';
 
-/** The AWS CLI is optional: this suite runs when `aws` is on the PATH and is skipped, saying so, when it is not. */
+/**
+ * The AWS CLI is optional on a developer's machine: this suite runs when `aws` is on the PATH and is skipped, saying so, when it is
+ * not. In CI it is never skipped: .ci/run installs the CLI when missing, and a missing CLI fails the run.
+ */
 const awsPath = (process.env['PATH'] ?? '')
   .split(delimiter)
   .map((dir) => join(dir, 'aws'))
   .find((candidate) => existsSync(candidate));
+if (awsPath === undefined && process.env.CI) throw new Error('aws-cli.test.ts: the AWS CLI (`aws`) must be installed in CI; .ci/run installs it');
 if (awsPath === undefined) console.log('aws-cli.test.ts: skipped because the AWS CLI (`aws`) is not installed on this machine');
 
 let endpoint: TestServer;
