@@ -165,11 +165,14 @@ export const validateRequest = <T>(input: unknown, specs: readonly MemberSpec[])
   const generic: string[] = [];
   for (const spec of specs) collectGenericViolations(spec, record[spec.member], generic);
   if (generic.length > 0) return err(validationError(formatValidationMessage(generic)));
+  // Only the members of the shape, and null as absent: an operation can then test `=== undefined` and never meets a null.
+  const members: Record<string, unknown> = {};
   for (const spec of specs) {
     const value = record[spec.member];
     if (spec.customPattern !== undefined && typeof value === 'string' && !spec.customPattern.regex.test(value)) {
       return err(validationError(spec.customPattern.message));
     }
+    if (value !== undefined && value !== null) members[spec.member] = value;
   }
-  return ok(record as T);
+  return ok(members as T);
 };

@@ -168,3 +168,24 @@ describe('request validation (before any lookup)', () => {
     expect(created.User.Arn).toBe('arn:aws:iam::123456789012:user/division/p');
   });
 });
+
+describe('null optional members (JavaScript callers)', () => {
+  it('treats null as absent, so nothing downstream sees a null', async () => {
+    const { engine } = setup();
+    await okOf(engine.createUser({ UserName: 'alice', Path: null } as never));
+    const key = await okOf(
+      engine.createServiceSpecificCredential({ UserName: 'alice', ServiceName: 'bedrock.amazonaws.com', CredentialAgeDays: null } as never),
+    );
+    expect('ExpirationDate' in key.ServiceSpecificCredential).toBe(false);
+    expect(key.ServiceSpecificCredential.Status).toBe('Active');
+    const listed = await okOf(engine.listServiceSpecificCredentials({ UserName: 'alice', ServiceName: null, Marker: null, MaxItems: null } as never));
+    expect(listed.ServiceSpecificCredentials).toHaveLength(1);
+    const users = await okOf(engine.listUsers({ Marker: null, PathPrefix: null } as never));
+    expect(users.Users.map((u) => u.UserName)).toEqual(['alice']);
+    await expectError(engine.createServiceSpecificCredential({ UserName: null, ServiceName: CODECOMMIT } as never), {
+      code: 'ValidationError',
+      httpStatus: 400,
+      message: "1 validation error detected: Value null at 'userName' failed to satisfy constraint: Member must not be null",
+    });
+  });
+});
