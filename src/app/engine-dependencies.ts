@@ -33,7 +33,9 @@ export const ACCOUNT_ID = /^\d{12}$/;
 export const resolveAccountId = (deps: EngineDependencies, ctx: RequestContext | undefined): Result<string, IamError> => {
   const accountId = ctx?.accountId ?? deps.defaultAccountId;
   // The default account was checked when the engine was created.
-  return accountId === deps.defaultAccountId || ACCOUNT_ID.test(accountId) ? ok(accountId) : err(invalidInput(`Invalid account id ${JSON.stringify(accountId)}: expected 12 digits.`));
+  return accountId === deps.defaultAccountId || (typeof accountId === 'string' && ACCOUNT_ID.test(accountId))
+    ? ok(accountId)
+    : err(invalidInput(`Invalid account id ${JSON.stringify(accountId)}: expected 12 digits.`));
 };
 
 /** AWS's answer when UserName is omitted and the caller is not an IAM user (observed on DeleteAccessKey). */

@@ -191,5 +191,7 @@ describe('CreateServiceSpecificCredential', () => {
     expect(created.ServiceSpecificCredential.ServiceUserName).toBe('alice-at-111111111111');
     const error = await errOf(engine.createUser({ UserName: 'x' }, { accountId: '12' }));
     expect(error.code).toBe('InvalidInput');
+    // a number that looks right is still not an account id (it would file state under a key no string request reaches)
+    expect((await errOf(engine.createUser({ UserName: 'x' }, { accountId: 123456789012 as never }))).code).toBe('InvalidInput');
   });
 });
