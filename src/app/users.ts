@@ -55,7 +55,12 @@ export const deleteUser = (deps: EngineDependencies, request: DeleteUserRequest,
     const user = yield* findUser(deps, accountId, input.UserName);
     const closed = yield* callPort(deps, () => deps.store.closeOwner(accountId, user.userId));
     if (closed === 'has-credentials') return errAsync(userHasCredentials());
-    const deleted = yield* callPort(deps, () => deps.users.deleteUser(accountId, user.userName, user.userId));
+    const deleted = yield* callPort(deps, () => deps.users.deleteUser(accountId, user.userName, user.userId)).orElse((failure) =>
+      // The user is still there: reopen its owner so that the failed request leaves nothing changed. Should the store fail here
+      // too, DeleteUser can simply be retried; the answer is the original failure either way.
+      callPort(deps, () => deps.store.reopenOwner(accountId, user.userId)).andThen(() => errAsync(failure)).orElse(() => errAsync(failure)),
+    );
+    // false: a concurrent DeleteUser removed this user first; its owner rightly stays closed.
     return deleted ? okAsync({}) : errAsync(noSuchUser(input.UserName));
   });
 

@@ -41,6 +41,12 @@ export interface CredentialStore {
    * that a create racing the deletion fails instead of leaving a credential behind for a deleted user.
    */
   closeOwner(accountId: string, ownerId: string): Promise<'closed' | 'has-credentials'>;
+
+  /**
+   * Undoes `closeOwner` when the user could not be deleted after all (the user directory failed), so that a failed DeleteUser
+   * leaves the user as it was. Reopening an owner that is not closed does nothing.
+   */
+  reopenOwner(accountId: string, ownerId: string): Promise<void>;
 }
 
 export interface CreationSnapshot {

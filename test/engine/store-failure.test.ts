@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createCredentialEngine, createInMemoryStore, createManualClock, createSeededRandom, type CredentialStore } from '../../src/index.js';
+import {
+  createCredentialEngine,
+  createInMemoryStore,
+  createInMemoryUserDirectory,
+  createManualClock,
+  createSeededRandom,
+  type CredentialStore,
+  type UserDirectory,
+} from '../../src/index.js';
 import { CODECOMMIT, T0, expectError, okOf } from './support.js';
 
 const serviceFailure = {
@@ -52,5 +60,29 @@ describe('a failing store', () => {
     expect(String(causes[7])).toContain('sync bug in createCredential');
     expect(await real.listCredentials({ accountId: '123456789012', limit: 100 })).toEqual(before);
     expect((await okOf(engine.getUser({ UserName: 'alice' }))).User.UserName).toBe('alice');
+  });
+});
+
+describe('a failing user directory during DeleteUser', () => {
+  it('answers ServiceFailure and leaves the user fully usable (its owner is reopened)', async () => {
+    const users = createInMemoryUserDirectory();
+    let failDelete = true;
+    const flakyUsers: UserDirectory = {
+      createUser: (record) => users.createUser(record),
+      getUser: (accountId, userName) => users.getUser(accountId, userName),
+      listUsers: (query) => users.listUsers(query),
+      deleteUser: (accountId, userName, userId) =>
+        failDelete ? Promise.reject(new Error('directory unavailable')) : users.deleteUser(accountId, userName, userId),
+    };
+    const engine = createCredentialEngine({ users: flakyUsers, clock: createManualClock(T0), random: createSeededRandom('directory') });
+    await okOf(engine.createUser({ UserName: 'bob' }));
+    await expectError(engine.deleteUser({ UserName: 'bob' }), serviceFailure);
+    expect((await okOf(engine.getUser({ UserName: 'bob' }))).User.UserName).toBe('bob');
+    const id = (await okOf(engine.createServiceSpecificCredential({ UserName: 'bob', ServiceName: CODECOMMIT }))).ServiceSpecificCredential
+      .ServiceSpecificCredentialId;
+    await okOf(engine.deleteServiceSpecificCredential({ UserName: 'bob', ServiceSpecificCredentialId: id }));
+    failDelete = false;
+    await okOf(engine.deleteUser({ UserName: 'bob' }));
+    await expectError(engine.getUser({ UserName: 'bob' }), { code: 'NoSuchEntity', httpStatus: 404, message: 'The user with name bob cannot be found.' });
   });
 });

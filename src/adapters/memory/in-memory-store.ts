@@ -240,5 +240,9 @@ export const createInMemoryStore = (): CredentialStore => {
       state.closedOwners.add(ownerId);
       return 'closed';
     },
+
+    async reopenOwner(accountId: string, ownerId: string) {
+      accounts.get(accountId)?.closedOwners.delete(ownerId);
+    },
   };
 };

@@ -179,5 +179,9 @@ export const createPostgresStore = (pool: Pool, tables: Tables, retryPolicy: Ret
           return 'closed' as const;
         }),
       ),
+
+    reopenOwner: async (accountId, ownerId) => {
+      await pool.query(`DELETE FROM ${tables.closedOwners} WHERE account_id = $1 AND owner_id = $2`, [accountId, ownerId]);
+    },
   };
 };
