@@ -1,18 +1,18 @@
 import { type ResultAsync, errAsync, okAsync, safeTry } from 'neverthrow';
 import { isExpired } from '../domain/expiry.js';
-import { credentialExpired, type IamError, noSuchCredential, validationError } from '../domain/iam-error.js';
+import { credentialExpired, type IamError, invalidInput, noSuchCredential } from '../domain/iam-error.js';
 import type { EmptyResponse, UpdateServiceSpecificCredentialRequest } from '../domain/shapes.js';
-import { credentialIdSpec, formatValidationMessage, statusSpec, userNameSpec, validateRequest } from '../domain/validation.js';
+import { credentialIdSpec, statusSpec, userNameSpec, validateRequest } from '../domain/validation.js';
 import { callPort, type EngineDependencies, type RequestContext } from './engine-dependencies.js';
 import { findOwnedCredential } from './find-owned-credential.js';
 
 const updateSpecs = [credentialIdSpec, statusSpec, userNameSpec(false)];
 
-/** `Expired` is in the status enum for reading; it is derived from ExpirationDate and cannot be set. */
-const expiredIsNotSettable = (): IamError =>
-  validationError(
-    formatValidationMessage(["Value at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]"]),
-  );
+/**
+ * `Expired` is in the status enum because List reads it; it is derived from ExpirationDate and cannot be set. The enum check has
+ * passed by then, so this is a rule of IAM's own, answered like the engine's other rule violations.
+ */
+const expiredIsNotSettable = (): IamError => invalidInput('Status Expired cannot be set: a credential expires only by its ExpirationDate. Use Active or Inactive.');
 
 export const updateServiceSpecificCredential = (
   deps: EngineDependencies,

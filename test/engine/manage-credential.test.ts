@@ -201,9 +201,9 @@ describe('Update', () => {
     const id = (await okOf(engine.createServiceSpecificCredential({ UserName: 'alice', ServiceName: CODECOMMIT }))).ServiceSpecificCredential
       .ServiceSpecificCredentialId;
     await expectError(engine.updateServiceSpecificCredential({ UserName: 'alice', ServiceSpecificCredentialId: id, Status: 'Expired' }), {
-      code: 'ValidationError',
+      code: 'InvalidInput',
       httpStatus: 400,
-      message: "1 validation error detected: Value at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]",
+      message: 'Status Expired cannot be set: a credential expires only by its ExpirationDate. Use Active or Inactive.',
     });
   });
 

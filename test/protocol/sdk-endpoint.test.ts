@@ -316,7 +316,12 @@ describe('every error of the engine rules, as the SDK sees it', () => {
     );
     await expectAwsError(
       iam.send(new UpdateServiceSpecificCredentialCommand({ UserName: 'dev', ServiceSpecificCredentialId: 'ACCAAAAAAAAAAAAAAAAAA', Status: 'Expired' })),
-      validation("1 validation error detected: Value at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]"),
+      {
+        class: InvalidInputException,
+        name: 'InvalidInputException',
+        status: 400,
+        message: 'Status Expired cannot be set: a credential expires only by its ExpirationDate. Use Active or Inactive.',
+      },
     );
     await expectAwsError(
       iam.send(new CreateUserCommand({ UserName: 'dev', Path: `/${'a'.repeat(512)}/` })),
