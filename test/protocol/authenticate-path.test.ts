@@ -80,3 +80,37 @@ describe('the opt-in authenticate path (not an AWS API)', () => {
     expect(parseErrorResponse(answer.text).code).toBe('InvalidQueryParameter');
   });
 });
+
+describe('an embedder engine that throws', () => {
+  it('is answered 500 ServiceFailure on the authenticate path, with a log line, not a dropped connection', async () => {
+    const lines: string[] = [];
+    const { createQueryServer } = await import('../../src/protocol/query/index.js');
+    const { createCredentialEngine } = await import('../../src/index.js');
+    const throwing = {
+      ...createCredentialEngine(),
+      authenticate: () => {
+        throw new Error('embedder bug');
+      },
+    };
+    const server = createQueryServer(throwing, { authenticatePath: DEFAULT_AUTHENTICATE_PATH, log: (line) => lines.push(line) });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const res = await fetch(`http://127.0.0.1:${port}${DEFAULT_AUTHENTICATE_PATH}`, {
+        method: 'POST',
+        body: JSON.stringify({ ServiceName: 'codecommit.amazonaws.com', ServiceUserName: 'a-at-123456789012', ServicePassword: 'x' }),
+      });
+      expect(res.status).toBe(500);
+      expect(await res.json()).toEqual({
+        Code: 'ServiceFailure',
+        Message: 'The request processing has failed because of an unknown error, exception or failure.',
+      });
+      expect(lines.some((line) => line.includes('authenticate') && line.includes('500'))).toBe(true);
+    } finally {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    }
+  });
+});

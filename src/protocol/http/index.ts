@@ -4,6 +4,7 @@ import type { CredentialEngine } from '../../index.js';
 import { accessKeyIdOf } from '../query/access-key.js';
 import { type QueryResponse, handleQueryRequest, renderQueryError } from '../query/handle-query-request.js';
 import { methodNotAllowed, requestEntityTooLarge } from '../query/wire-error.js';
+import { serviceFailure } from '../../domain/iam-error.js';
 
 /** Who a request signed with a given access key id acts as. */
 export interface AccountMapping {
@@ -59,8 +60,15 @@ const authenticateOverHttp = async (engine: CredentialEngine, body: Buffer, requ
     // Answered like any other bad credential below.
   }
   const isApiKey = Object.hasOwn(request, 'ApiKey');
-  const outcome = isApiKey ? await engine.authenticateApiKey(request as never) : await engine.authenticate(request as never);
   const action = isApiKey ? 'authenticateApiKey' : 'authenticate';
+  let outcome;
+  try {
+    outcome = isApiKey ? await engine.authenticateApiKey(request as never) : await engine.authenticate(request as never);
+  } catch {
+    // Our engine never throws; an embedder's engine might. Answer as the engine would for an internal failure.
+    const { code, message, httpStatus } = serviceFailure();
+    return jsonAnswer(httpStatus, { Code: code, Message: message }, requestId, action, code);
+  }
   if (outcome.isOk()) return jsonAnswer(200, outcome.value, requestId, action);
   const { code, message, httpStatus } = outcome.error;
   return jsonAnswer(httpStatus, { Code: code, Message: message }, requestId, action, code);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { serviceFailure } from '../../domain/iam-error.js';
 import type { CredentialEngine, RequestContext } from '../../index.js';
 import { type FormPair, decodeBody, parseForm } from './form.js';
 import { QUERY_OPERATIONS, convertMember } from './operations.js';
@@ -7,7 +8,6 @@ import {
   type WireError,
   duplicateParameter,
   fromIamError,
-  internalFailure,
   invalidAction,
   malformedQueryString,
   missingAction,
@@ -156,7 +156,7 @@ export const handleQueryRequest = async (
     if (!parsed.ok) return renderQueryError(parsed.error, requestId, parsed.action);
     const { action, input } = parsed;
     const operation = QUERY_OPERATIONS[action];
-    if (operation === undefined) return renderQueryError(internalFailure(), requestId);
+    if (operation === undefined) return renderQueryError(serviceFailure(), requestId);
     const ctx: RequestContext = {
       ...(request.accountId === undefined ? {} : { accountId: request.accountId }),
       ...(request.callerUserName === undefined ? {} : { callerUserName: request.callerUserName }),
@@ -166,6 +166,6 @@ export const handleQueryRequest = async (
     return { ...respond(200, renderSuccess(action, outcome.value, requestId), requestId), action };
   } catch {
     // The engine promises never to throw; if it (or a custom requestId generator) does, the client still gets a clean answer.
-    return renderQueryError(internalFailure(), requestId === '' ? randomUUID() : requestId);
+    return renderQueryError(serviceFailure(), requestId === '' ? randomUUID() : requestId);
   }
 };

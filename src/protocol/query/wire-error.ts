@@ -39,14 +39,6 @@ export const requestEntityTooLarge = (limit: number): WireError =>
 export const methodNotAllowed = (method: string): WireError =>
   sender('MethodNotAllowed', 405, `The HTTP method ${method} is not allowed: the Query protocol takes POST (or GET with a query string).`);
 
-/** What a thrown engine (it promises never to throw) or any other unexpected failure is answered with. */
-export const internalFailure = (): WireError => ({
-  code: 'ServiceFailure',
-  message: 'The request processing has failed because of an unknown error, exception or failure.',
-  httpStatus: 500,
-  type: 'Receiver',
-});
-
 export const fromIamError = (error: IamError): WireError => ({
   code: error.code,
   message: error.message,
