@@ -3,7 +3,7 @@ import { createInMemoryUserDirectory } from './adapters/memory/in-memory-user-di
 import { cryptoRandom } from './adapters/system/crypto-random.js';
 import { systemClock } from './adapters/system/system-clock.js';
 import { assembleEngine, type CredentialEngine, type CredentialEngineOptions } from './app/credential-engine.js';
-import { ACCOUNT_ID } from './app/engine-dependencies.js';
+import { isAccountId } from './domain/account.js';
 import { createIdGenerator } from './domain/secrets.js';
 import { defaultServiceCatalogue } from './domain/service-catalogue.js';
 
@@ -15,7 +15,7 @@ export const DEFAULT_ACCOUNT_ID = '123456789012';
  */
 export const createCredentialEngine = (options: CredentialEngineOptions = {}): CredentialEngine => {
   const defaultAccountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
-  if (!ACCOUNT_ID.test(defaultAccountId)) {
+  if (!isAccountId(defaultAccountId)) {
     throw new TypeError(`createCredentialEngine: accountId must be 12 digits, got ${JSON.stringify(defaultAccountId)}`);
   }
   const unsupportedServiceError = options.unsupportedServiceError ?? 'NoSuchEntity';

@@ -1,3 +1,4 @@
+import { isAccountId } from '../domain/account.js';
 import { ResultAsync, err, ok, type Result } from 'neverthrow';
 import { type IamError, invalidInput, serviceFailure, validationError } from '../domain/iam-error.js';
 import type { ServiceCatalogue } from '../domain/service-catalogue.js';
@@ -28,12 +29,10 @@ export interface EngineDependencies {
   readonly onInternalError: (error: unknown) => void;
 }
 
-export const ACCOUNT_ID = /^\d{12}$/;
-
 export const resolveAccountId = (deps: EngineDependencies, ctx: RequestContext | undefined): Result<string, IamError> => {
   const accountId = ctx?.accountId ?? deps.defaultAccountId;
   // The default account was checked when the engine was created.
-  return accountId === deps.defaultAccountId || (typeof accountId === 'string' && ACCOUNT_ID.test(accountId))
+  return accountId === deps.defaultAccountId || isAccountId(accountId)
     ? ok(accountId)
     : err(invalidInput(`Invalid account id ${JSON.stringify(accountId)}: expected 12 digits.`));
 };

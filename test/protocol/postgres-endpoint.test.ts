@@ -8,7 +8,8 @@ import {
   ListServiceSpecificCredentialsCommand,
 } from '@aws-sdk/client-iam';
 import { describe, expect, inject, it } from 'vitest';
-import { DEFAULT_CLI_ACCOUNT_ID, type ServeConfig } from '../../src/protocol/cli/serve-options.js';
+import { DEFAULT_ACCOUNT_ID } from '../../src/index.js';
+import type { ServeConfig } from '../../src/protocol/cli/serve-options.js';
 import { startServer } from '../../src/protocol/cli/serve.js';
 import { iamClient } from './helpers.js';
 
@@ -24,7 +25,7 @@ const databaseUrl = (): string => {
 const config = (connectionString: string): ServeConfig => ({
   host: '127.0.0.1',
   port: 0,
-  accountId: DEFAULT_CLI_ACCOUNT_ID,
+  accountId: DEFAULT_ACCOUNT_ID,
   accountMap: new Map(),
   unsupportedServiceError: 'NoSuchEntity',
   store: { kind: 'postgres', connectionString },

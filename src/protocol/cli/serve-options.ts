@@ -1,5 +1,8 @@
 import { parseArgs } from 'node:util';
-import type { UnsupportedServiceErrorCode } from '../../index.js';
+import { isAccountId } from '../../domain/account.js';
+import { isUserName } from '../../domain/user.js';
+import { DEFAULT_ACCOUNT_ID, type UnsupportedServiceErrorCode } from '../../index.js';
+import { isAccessKeyId } from '../query/access-key.js';
 import { type AccountMapping, DEFAULT_AUTHENTICATE_PATH, DEFAULT_MAX_BODY_BYTES } from '../http/index.js';
 
 export type StoreChoice = { readonly kind: 'memory' } | { readonly kind: 'postgres'; readonly connectionString: string };
@@ -24,7 +27,6 @@ export type ParsedCommand =
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 4599;
-export const DEFAULT_CLI_ACCOUNT_ID = '123456789012';
 export const STORE_ENV = 'IAM_SSC_STORE';
 
 export const HELP = `Usage: iam-service-credentials serve [options]
@@ -36,7 +38,7 @@ Point an AWS SDK or the AWS CLI at it with --endpoint-url. Request signatures ar
 Options:
   --host <host>                 interface to listen on (default ${DEFAULT_HOST})
   --port <port>                 TCP port, 0 for any free one (default ${DEFAULT_PORT})
-  --account-id <12 digits>      account of requests no --account-map entry covers (default ${DEFAULT_CLI_ACCOUNT_ID})
+  --account-id <12 digits>      account of requests no --account-map entry covers (default ${DEFAULT_ACCOUNT_ID})
   --account-map <list>          access key id -> account, comma-separated AKID=ACCOUNT or AKID=ACCOUNT:USERNAME
                                 (USERNAME = the IAM user the key belongs to, used where UserName may be omitted);
                                 may be repeated. The key id is read from the SigV4 Authorization header.
@@ -56,14 +58,11 @@ Each request is logged as one line (time, client, method, path, status, action, 
 never a body, a query string, a header value or a secret.
 `;
 
-const ACCOUNT_ID = /^\d{12}$/;
-const ACCESS_KEY_ID = /^[A-Za-z0-9]{1,128}$/;
-const USER_NAME = /^[\w+=,.@-]{1,64}$/;
 
 class OptionError extends Error {}
 
 const parseMapping = (accessKeyId: string, target: unknown, where: string): [string, AccountMapping] => {
-  if (!ACCESS_KEY_ID.test(accessKeyId)) throw new OptionError(`${where}: access key id ${JSON.stringify(accessKeyId)} is not alphanumeric`);
+  if (!isAccessKeyId(accessKeyId)) throw new OptionError(`${where}: access key id ${JSON.stringify(accessKeyId)} is not alphanumeric`);
   let accountId: unknown;
   let userName: unknown;
   if (typeof target === 'string') {
@@ -71,10 +70,10 @@ const parseMapping = (accessKeyId: string, target: unknown, where: string): [str
   } else if (typeof target === 'object' && target !== null) {
     ({ accountId, userName } = target as { accountId?: unknown; userName?: unknown });
   }
-  if (typeof accountId !== 'string' || !ACCOUNT_ID.test(accountId)) {
+  if (!isAccountId(accountId)) {
     throw new OptionError(`${where}: the account for ${accessKeyId} must be 12 digits`);
   }
-  if (userName !== undefined && (typeof userName !== 'string' || !USER_NAME.test(userName))) {
+  if (userName !== undefined && !isUserName(userName)) {
     throw new OptionError(`${where}: the user name for ${accessKeyId} is not a valid IAM user name`);
   }
   return [accessKeyId, userName === undefined ? { accountId } : { accountId, userName }];
@@ -133,7 +132,7 @@ export const parseCommand = (
       options: {
         host: { type: 'string', default: DEFAULT_HOST },
         port: { type: 'string', default: String(DEFAULT_PORT) },
-        'account-id': { type: 'string', default: DEFAULT_CLI_ACCOUNT_ID },
+        'account-id': { type: 'string', default: DEFAULT_ACCOUNT_ID },
         'account-map': { type: 'string', multiple: true },
         'account-map-file': { type: 'string' },
         'unsupported-service-error': { type: 'string', default: 'NoSuchEntity' },
@@ -150,7 +149,7 @@ export const parseCommand = (
       return { kind: 'error', message: `unknown command ${JSON.stringify(positionals.join(' '))}; the command is: serve` };
     }
     const accountId = values['account-id'];
-    if (!ACCOUNT_ID.test(accountId)) throw new OptionError('--account-id: expected 12 digits');
+    if (!isAccountId(accountId)) throw new OptionError('--account-id: expected 12 digits');
     const unsupportedServiceError = values['unsupported-service-error'];
     if (unsupportedServiceError !== 'NoSuchEntity' && unsupportedServiceError !== 'NotSupportedService') {
       throw new OptionError('--unsupported-service-error: expected NoSuchEntity or NotSupportedService');

@@ -3,6 +3,8 @@ import { type QueryHeaders, headerValue } from './handle-query-request.js';
 /** The access key id of a SigV4 credential scope `AKID/date/region/service/aws4_request`. */
 const ACCESS_KEY_ID = /^[A-Za-z0-9]{1,128}$/;
 
+export const isAccessKeyId = (value: string): boolean => ACCESS_KEY_ID.test(value);
+
 const fromCredentialScope = (scope: string): string | undefined => {
   const accessKeyId = scope.split('/')[0]?.trim();
   return accessKeyId !== undefined && ACCESS_KEY_ID.test(accessKeyId) ? accessKeyId : undefined;
