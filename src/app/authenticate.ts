@@ -1,4 +1,4 @@
-import { type ResultAsync, errAsync, okAsync, safeTry } from 'neverthrow';
+import { err, errAsync, ok, ResultAsync, type Result } from 'neverthrow';
 import { parseApiKey } from '../domain/api-key.js';
 import type { CredentialRecord } from '../domain/credential.js';
 import { effectiveStatus } from '../domain/expiry.js';
@@ -7,35 +7,37 @@ import { secretMatchesDigest } from '../domain/secrets.js';
 import { lookupService } from '../domain/service-catalogue.js';
 import { accountIdOfServiceUserName, serviceUserNameKey } from '../domain/service-user-name.js';
 import type { AuthenticateApiKeyRequest, AuthenticatedPrincipal, AuthenticateRequest } from '../domain/shapes.js';
-import { callPort, type EngineDependencies, type RequestContext } from './engine-dependencies.js';
+import { type EngineDependencies, portFailure, type RequestContext } from './engine-dependencies.js';
 
 /**
  * Verifies a presented credential the way the service would. Every failure is the same AuthenticationFailed, whatever the reason
  * (which only goes to `detail`), so a caller learns nothing about which names exist.
  */
-const verify = (
+const verify = async (
   deps: EngineDependencies,
   serviceName: string,
   presentedName: string,
   presentedSecret: string,
   ctx: RequestContext | undefined,
-): ResultAsync<AuthenticatedPrincipal, IamError> =>
-  safeTry(async function* () {
-    const accountId = accountIdOfServiceUserName(presentedName);
-    if (accountId === undefined || (ctx?.accountId !== undefined && ctx.accountId !== accountId)) {
-      return errAsync(authenticationFailed('unknown service user name'));
-    }
-    const found: CredentialRecord | undefined = yield* callPort(deps, () =>
-      deps.store.findByServiceUserName(accountId, serviceName, serviceUserNameKey(presentedName)),
-    );
-    // Checked even when nothing was found, so a wrong name costs the same time as a wrong secret.
-    const secretMatches = secretMatchesDigest(presentedSecret, found?.secretDigest ?? '');
-    if (found === undefined || found.serviceUserName !== presentedName) return errAsync(authenticationFailed('unknown service user name'));
-    if (!secretMatches) return errAsync(authenticationFailed('wrong secret'));
-    const status = effectiveStatus(found.status, found.expirationDate, deps.clock.now());
-    if (status !== 'Active') return errAsync(authenticationFailed(`credential is ${status}`));
-    return okAsync({ AccountId: accountId, UserName: found.userName, ServiceSpecificCredentialId: found.credentialId });
-  });
+): Promise<Result<AuthenticatedPrincipal, IamError>> => {
+  const accountId = accountIdOfServiceUserName(presentedName);
+  if (accountId === undefined || (ctx?.accountId !== undefined && ctx.accountId !== accountId)) {
+    return err(authenticationFailed('unknown service user name'));
+  }
+  let found: CredentialRecord | undefined;
+  try {
+    found = await deps.store.findByServiceUserName(accountId, serviceName, serviceUserNameKey(presentedName));
+  } catch (cause) {
+    return portFailure(deps, cause);
+  }
+  // Checked even when nothing was found, so a wrong name costs the same time as a wrong secret.
+  const secretMatches = secretMatchesDigest(presentedSecret, found?.secretDigest ?? '');
+  if (found === undefined || found.serviceUserName !== presentedName) return err(authenticationFailed('unknown service user name'));
+  if (!secretMatches) return err(authenticationFailed('wrong secret'));
+  const status = effectiveStatus(found.status, found.expirationDate, deps.clock.now());
+  if (status !== 'Active') return err(authenticationFailed(`credential is ${status}`));
+  return ok({ AccountId: accountId, UserName: found.userName, ServiceSpecificCredentialId: found.credentialId });
+};
 
 const isString = (value: unknown): value is string => typeof value === 'string';
 
@@ -50,7 +52,7 @@ export const authenticate = (
     return errAsync(authenticationFailed('malformed request'));
   }
   if (lookupService(deps.services, ServiceName)?.kind !== 'password') return errAsync(authenticationFailed('not a password service'));
-  return verify(deps, ServiceName, ServiceUserName, ServicePassword, ctx);
+  return new ResultAsync(verify(deps, ServiceName, ServiceUserName, ServicePassword, ctx));
 };
 
 /** API-key services (Bedrock): the whole `ABSK…` key, as sent in `Authorization: Bearer`. */
@@ -65,5 +67,5 @@ export const authenticateApiKey = (
   if (service?.kind !== 'api-key') return errAsync(authenticationFailed('not an API-key service'));
   const parsed = parseApiKey(service.secretPrefix, ApiKey);
   if (parsed === undefined) return errAsync(authenticationFailed('malformed API key'));
-  return verify(deps, ServiceName, parsed.alias, parsed.secret, ctx);
+  return new ResultAsync(verify(deps, ServiceName, parsed.alias, parsed.secret, ctx));
 };

@@ -1,5 +1,5 @@
 import { isAccountId } from '../domain/account.js';
-import { ResultAsync, err, ok, type Result } from 'neverthrow';
+import { type Err, err, ok, type Result } from 'neverthrow';
 import { type IamError, invalidInput, serviceFailure, validationError } from '../domain/iam-error.js';
 import type { ServiceCatalogue } from '../domain/service-catalogue.js';
 import type { UnsupportedServiceErrorCode } from '../domain/iam-error.js';
@@ -47,20 +47,11 @@ export const subjectUserName = (requested: string | undefined, ctx: RequestConte
 };
 
 /**
- * The boundary to a port: a promise that rejects (or a call that throws) means the adapter failed, which AWS reports as
- * ServiceFailure. The cause goes to `onInternalError`, never to the client.
+ * The boundary to a port. Operations await each port call directly inside `try` and answer a rejection (or a throw) with
+ * `portFailure`: the adapter failed, which AWS reports as ServiceFailure. The cause goes to `onInternalError`, never to the client.
+ * (Awaiting the port's own promise, rather than a wrapper's, costs one microtask per port call instead of two or three.)
  */
-export const callPort = <T>(deps: EngineDependencies, call: () => Promise<T>): ResultAsync<T, IamError> => new ResultAsync(awaitPort(deps, call));
-
-/**
- * `callPort` for operations written as plain async functions (the hot paths: one promise per port call, no generator or wrapper
- * layers). Same contract: a throw or a rejection is ServiceFailure, its cause told to `onInternalError`.
- */
-export const awaitPort = async <T>(deps: EngineDependencies, call: () => Promise<T>): Promise<Result<T, IamError>> => {
-  try {
-    return ok(await call());
-  } catch (cause) {
-    deps.onInternalError(cause);
-    return err(serviceFailure());
-  }
+export const portFailure = (deps: EngineDependencies, cause: unknown): Err<never, IamError> => {
+  deps.onInternalError(cause);
+  return err(serviceFailure());
 };

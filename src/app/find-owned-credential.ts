@@ -1,8 +1,8 @@
-import { ResultAsync, err, ok, type Result } from 'neverthrow';
+import { err, ok, type Result } from 'neverthrow';
 import type { CredentialRecord } from '../domain/credential.js';
 import { type IamError, noSuchCredential } from '../domain/iam-error.js';
 import type { UserRecord } from '../domain/user.js';
-import { awaitPort, type EngineDependencies, type RequestContext, resolveAccountId, subjectUserName } from './engine-dependencies.js';
+import { type EngineDependencies, portFailure, type RequestContext, resolveAccountId, subjectUserName } from './engine-dependencies.js';
 import { lookupUser } from './find-user.js';
 
 export interface OwnedCredential {
@@ -12,8 +12,9 @@ export interface OwnedCredential {
 }
 
 /**
- * The shared front half of Reset, Update and Delete: the subject user must exist (observed: a wrong UserName is "user cannot be
- * found" even for a valid id), and a credential of another user is reported exactly like one that does not exist.
+ * The shared front half of Reset and Update: the subject user must exist (observed: a wrong UserName is "user cannot be found"
+ * even for a valid id), and a credential of another user is reported exactly like one that does not exist. (Delete needs no
+ * record first: the store's delete checks the owner itself.)
  */
 export const lookupOwnedCredential = async (
   deps: EngineDependencies,
@@ -27,15 +28,12 @@ export const lookupOwnedCredential = async (
   if (userName.isErr()) return err(userName.error);
   const user = await lookupUser(deps, accountId.value, userName.value);
   if (user.isErr()) return err(user.error);
-  const record = await awaitPort(deps, () => deps.store.getCredential(accountId.value, credentialId));
-  if (record.isErr()) return err(record.error);
-  if (record.value === undefined || record.value.ownerId !== user.value.userId) return err(noSuchCredential(credentialId));
-  return ok({ accountId: accountId.value, user: user.value, record: record.value });
+  let record: CredentialRecord | undefined;
+  try {
+    record = await deps.store.getCredential(accountId.value, credentialId);
+  } catch (cause) {
+    return portFailure(deps, cause);
+  }
+  if (record === undefined || record.ownerId !== user.value.userId) return err(noSuchCredential(credentialId));
+  return ok({ accountId: accountId.value, user: user.value, record });
 };
-
-export const findOwnedCredential = (
-  deps: EngineDependencies,
-  credentialId: string,
-  requestedUserName: string | undefined,
-  ctx: RequestContext | undefined,
-): ResultAsync<OwnedCredential, IamError> => new ResultAsync(lookupOwnedCredential(deps, credentialId, requestedUserName, ctx));

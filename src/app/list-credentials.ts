@@ -1,26 +1,22 @@
-import { ResultAsync, err, ok, type Result } from 'neverthrow';
+import { err, ok, ResultAsync, type Result } from 'neverthrow';
 import { toCredentialMetadata } from '../domain/credential.js';
-import { type IamError, invalidInput, validationError } from '../domain/iam-error.js';
+import { type IamError, invalidInput } from '../domain/iam-error.js';
 import { decodeCredentialMarker, encodeCredentialMarker } from '../domain/marker.js';
-import type { CredentialPosition } from '../domain/credential.js';
-import type { ListServiceSpecificCredentialsRequest, ListServiceSpecificCredentialsResponse } from '../domain/shapes.js';
+import type {
+  ListServiceSpecificCredentialsRequest,
+  ListServiceSpecificCredentialsResponse,
+  ServiceSpecificCredentialMetadata,
+} from '../domain/shapes.js';
 import { allUsersSpec, markerSpec, maxItemsSpec, serviceNameSpec, userNameSpec, validateRequest } from '../domain/validation.js';
-import { awaitPort, type EngineDependencies, type RequestContext, resolveAccountId, subjectUserName } from './engine-dependencies.js';
+import type { CredentialPage, CredentialQuery } from '../ports/credential-store.port.js';
+import { type EngineDependencies, portFailure, type RequestContext, resolveAccountId, subjectUserName } from './engine-dependencies.js';
 import { findService } from './find-service.js';
 import { lookupUser } from './find-user.js';
+import { decodeMarker, DEFAULT_MAX_ITEMS } from './paging.js';
 
 const listSpecs = [userNameSpec(false), serviceNameSpec(false), allUsersSpec, markerSpec, maxItemsSpec];
 
-export const DEFAULT_MAX_ITEMS = 100;
-
-/** What IAM emulators answer for a marker the service did not issue; real AWS's text for it is unrecorded. */
-export const invalidMarker = (): IamError => validationError('Invalid Marker.');
-
-const decodeMarker = (marker: string | undefined): Result<CredentialPosition | undefined, IamError> => {
-  if (marker === undefined) return ok(undefined);
-  const position = decodeCredentialMarker(marker);
-  return position === undefined ? err(invalidMarker()) : ok(position);
-};
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const run = async (
   deps: EngineDependencies,
@@ -36,42 +32,38 @@ const run = async (
   }
   const resolved = resolveAccountId(deps, ctx);
   if (resolved.isErr()) return err(resolved.error);
-  const accountId = resolved.value;
-  let ownerId: string | undefined;
+  const query: Mutable<CredentialQuery> = { accountId: resolved.value, limit: input.MaxItems ?? DEFAULT_MAX_ITEMS };
   if (!allUsers) {
     const subject = subjectUserName(input.UserName, ctx);
     if (subject.isErr()) return err(subject.error);
-    const user = await lookupUser(deps, accountId, subject.value);
+    const user = await lookupUser(deps, query.accountId, subject.value);
     if (user.isErr()) return err(user.error);
-    ownerId = user.value.userId;
+    query.ownerId = user.value.userId;
   }
   if (input.ServiceName !== undefined) {
     const service = findService(deps, input.ServiceName);
     if (service.isErr()) return err(service.error);
+    query.serviceName = input.ServiceName;
   }
-  const decoded = decodeMarker(input.Marker);
-  if (decoded.isErr()) return err(decoded.error);
-  const after = decoded.value;
-  const limit = input.MaxItems ?? DEFAULT_MAX_ITEMS;
+  const after = decodeMarker(input.Marker, decodeCredentialMarker);
+  if (after.isErr()) return err(after.error);
+  if (after.value !== undefined) query.after = after.value;
 
-  const listed = await awaitPort(deps, () =>
-    deps.store.listCredentials({
-      accountId,
-      limit,
-      ...(ownerId === undefined ? {} : { ownerId }),
-      ...(input.ServiceName === undefined ? {} : { serviceName: input.ServiceName }),
-      ...(after === undefined ? {} : { after }),
-    }),
-  );
-  if (listed.isErr()) return err(listed.error);
-  const page = listed.value;
+  let page: CredentialPage;
+  try {
+    page = await deps.store.listCredentials(query);
+  } catch (cause) {
+    return portFailure(deps, cause);
+  }
   const now = deps.clock.now();
+  const credentials: ServiceSpecificCredentialMetadata[] = [];
+  for (const record of page.items) credentials.push(toCredentialMetadata(record, now));
   const last = page.items.at(-1);
-  return ok({
-    ServiceSpecificCredentials: page.items.map((record) => toCredentialMetadata(record, now)),
-    ...(page.hasMore && last !== undefined ? { Marker: encodeCredentialMarker(last) } : {}),
-    IsTruncated: page.hasMore,
-  });
+  return ok(
+    page.hasMore && last !== undefined
+      ? { ServiceSpecificCredentials: credentials, Marker: encodeCredentialMarker(last), IsTruncated: true }
+      : { ServiceSpecificCredentials: credentials, IsTruncated: page.hasMore },
+  );
 };
 
 export const listServiceSpecificCredentials = (

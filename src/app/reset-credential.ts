@@ -1,38 +1,45 @@
-import { type ResultAsync, errAsync, okAsync, safeTry } from 'neverthrow';
-import { formatApiKey } from '../domain/api-key.js';
-import { toIssuedCredential } from '../domain/credential.js';
+import { err, ok, ResultAsync, type Result } from 'neverthrow';
+import { shownSecret } from '../domain/api-key.js';
+import { type CredentialRecord, toIssuedCredential } from '../domain/credential.js';
 import { isExpired } from '../domain/expiry.js';
 import { credentialExpired, type IamError, noSuchCredential } from '../domain/iam-error.js';
-import { digestSecret, generateApiKeySecret, generateServicePassword } from '../domain/secrets.js';
+import { digestSecret, generateSecret } from '../domain/secrets.js';
 import { lookupService } from '../domain/service-catalogue.js';
 import type { ResetServiceSpecificCredentialRequest, ResetServiceSpecificCredentialResponse } from '../domain/shapes.js';
 import { credentialIdSpec, userNameSpec, validateRequest } from '../domain/validation.js';
-import { callPort, type EngineDependencies, type RequestContext } from './engine-dependencies.js';
-import { findOwnedCredential } from './find-owned-credential.js';
+import { type EngineDependencies, portFailure, type RequestContext } from './engine-dependencies.js';
+import { lookupOwnedCredential } from './find-owned-credential.js';
 
 const resetSpecs = [credentialIdSpec, userNameSpec(false)];
+
+const run = async (
+  deps: EngineDependencies,
+  request: ResetServiceSpecificCredentialRequest,
+  ctx: RequestContext | undefined,
+): Promise<Result<ResetServiceSpecificCredentialResponse, IamError>> => {
+  const input = validateRequest<ResetServiceSpecificCredentialRequest>(request, resetSpecs);
+  if (input.isErr()) return err(input.error);
+  const owned = await lookupOwnedCredential(deps, input.value.ServiceSpecificCredentialId, input.value.UserName, ctx);
+  if (owned.isErr()) return err(owned.error);
+  const { accountId, user, record } = owned.value;
+  const now = deps.clock.now();
+  if (isExpired(record.expirationDate, now)) return err(credentialExpired(record.credentialId, 'reset'));
+
+  const innerSecret = generateSecret(record.kind, deps.randomBytes);
+  let updated: CredentialRecord | undefined;
+  try {
+    updated = await deps.store.updateCredential(accountId, record.credentialId, user.userId, { secretDigest: digestSecret(innerSecret) });
+  } catch (cause) {
+    return portFailure(deps, cause);
+  }
+  if (updated === undefined) return err(noSuchCredential(record.credentialId));
+  const secret = shownSecret(updated.kind, updated.serviceUserName, lookupService(deps.services, updated.serviceName), innerSecret);
+  return ok({ ServiceSpecificCredential: toIssuedCredential(updated, secret, now) });
+};
 
 /** A new secret; id, CreateDate, ServiceUserName/alias, ExpirationDate and Status stay. The old secret's digest is replaced at once. */
 export const resetServiceSpecificCredential = (
   deps: EngineDependencies,
   request: ResetServiceSpecificCredentialRequest,
   ctx?: RequestContext,
-): ResultAsync<ResetServiceSpecificCredentialResponse, IamError> =>
-  safeTry(async function* () {
-    const input = yield* validateRequest<ResetServiceSpecificCredentialRequest>(request, resetSpecs);
-    const { accountId, user, record } = yield* findOwnedCredential(deps, input.ServiceSpecificCredentialId, input.UserName, ctx);
-    const now = deps.clock.now();
-    if (isExpired(record.expirationDate, now)) return errAsync(credentialExpired(record.credentialId, 'reset'));
-
-    const innerSecret = record.kind === 'api-key' ? generateApiKeySecret(deps.randomBytes) : generateServicePassword(deps.randomBytes);
-    const updated = yield* callPort(deps, () =>
-      deps.store.updateCredential(accountId, record.credentialId, user.userId, { secretDigest: digestSecret(innerSecret) }),
-    );
-    if (updated === undefined) return errAsync(noSuchCredential(record.credentialId));
-
-    const service = lookupService(deps.services, updated.serviceName);
-    // A key issued under a catalogue entry that was since removed keeps the prefix it was issued with: the default one.
-    const prefix = service?.kind === 'api-key' ? service.secretPrefix : 'ABSK';
-    const shownSecret = updated.kind === 'api-key' ? formatApiKey(prefix, updated.serviceUserName, innerSecret) : innerSecret;
-    return okAsync({ ServiceSpecificCredential: toIssuedCredential(updated, shownSecret, now) });
-  });
+): ResultAsync<ResetServiceSpecificCredentialResponse, IamError> => new ResultAsync(run(deps, request, ctx));

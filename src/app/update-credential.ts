@@ -1,10 +1,11 @@
-import { type ResultAsync, errAsync, okAsync, safeTry } from 'neverthrow';
+import { err, ok, ResultAsync, type Result } from 'neverthrow';
+import type { CredentialRecord } from '../domain/credential.js';
 import { isExpired } from '../domain/expiry.js';
 import { credentialExpired, type IamError, invalidInput, noSuchCredential } from '../domain/iam-error.js';
 import type { EmptyResponse, UpdateServiceSpecificCredentialRequest } from '../domain/shapes.js';
 import { credentialIdSpec, statusSpec, userNameSpec, validateRequest } from '../domain/validation.js';
-import { callPort, type EngineDependencies, type RequestContext } from './engine-dependencies.js';
-import { findOwnedCredential } from './find-owned-credential.js';
+import { type EngineDependencies, portFailure, type RequestContext } from './engine-dependencies.js';
+import { lookupOwnedCredential } from './find-owned-credential.js';
 
 const updateSpecs = [credentialIdSpec, statusSpec, userNameSpec(false)];
 
@@ -14,20 +15,33 @@ const updateSpecs = [credentialIdSpec, statusSpec, userNameSpec(false)];
  */
 const expiredIsNotSettable = (): IamError => invalidInput('Status Expired cannot be set: a credential expires only by its ExpirationDate. Use Active or Inactive.');
 
+const run = async (
+  deps: EngineDependencies,
+  request: UpdateServiceSpecificCredentialRequest,
+  ctx: RequestContext | undefined,
+): Promise<Result<EmptyResponse, IamError>> => {
+  const validated = validateRequest<UpdateServiceSpecificCredentialRequest>(request, updateSpecs);
+  if (validated.isErr()) return err(validated.error);
+  const input = validated.value;
+  if (input.Status === 'Expired') return err(expiredIsNotSettable());
+  const status = input.Status;
+  const owned = await lookupOwnedCredential(deps, input.ServiceSpecificCredentialId, input.UserName, ctx);
+  if (owned.isErr()) return err(owned.error);
+  const { accountId, user, record } = owned.value;
+  if (status === 'Active' && isExpired(record.expirationDate, deps.clock.now())) {
+    return err(credentialExpired(record.credentialId, 'reactivated'));
+  }
+  let updated: CredentialRecord | undefined;
+  try {
+    updated = await deps.store.updateCredential(accountId, record.credentialId, user.userId, { status });
+  } catch (cause) {
+    return portFailure(deps, cause);
+  }
+  return updated === undefined ? err(noSuchCredential(record.credentialId)) : ok({});
+};
+
 export const updateServiceSpecificCredential = (
   deps: EngineDependencies,
   request: UpdateServiceSpecificCredentialRequest,
   ctx?: RequestContext,
-): ResultAsync<EmptyResponse, IamError> =>
-  safeTry(async function* () {
-    const input = yield* validateRequest<UpdateServiceSpecificCredentialRequest>(request, updateSpecs);
-    if (input.Status === 'Expired') return errAsync(expiredIsNotSettable());
-    const status = input.Status;
-    const { accountId, user, record } = yield* findOwnedCredential(deps, input.ServiceSpecificCredentialId, input.UserName, ctx);
-    if (status === 'Active' && isExpired(record.expirationDate, deps.clock.now())) {
-      return errAsync(credentialExpired(record.credentialId, 'reactivated'));
-    }
-    const updated = yield* callPort(deps, () => deps.store.updateCredential(accountId, record.credentialId, user.userId, { status }));
-    if (updated === undefined) return errAsync(noSuchCredential(record.credentialId));
-    return okAsync({});
-  });
+): ResultAsync<EmptyResponse, IamError> => new ResultAsync(run(deps, request, ctx));

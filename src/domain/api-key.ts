@@ -1,7 +1,12 @@
+import type { ServiceCredentialKind } from './service-catalogue.js';
+
 /**
  * Long-term API keys (Bedrock): `<prefix>` + base64(`<alias>:<secret>`). An alias matches `[\w+=,.@-]+`, so it never holds a
  * colon, and the first colon of the decoded payload always separates alias from secret.
  */
+/** The prefix of the default catalogue's Bedrock keys, and of a key whose service has since left the catalogue. */
+export const DEFAULT_API_KEY_PREFIX = 'ABSK';
+
 export const formatApiKey = (prefix: string, alias: string, secret: string): string =>
   prefix + Buffer.from(`${alias}:${secret}`, 'utf8').toString('base64');
 
@@ -16,3 +21,17 @@ export const parseApiKey = (prefix: string, apiKey: string): { alias: string; se
   if (colon <= 0 || colon === decoded.length - 1) return undefined;
   return { alias: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
 };
+
+/**
+ * The secret a Create or Reset answer shows, the one time it is shown: a password as it is; for an API key the whole key, with the
+ * prefix of the service's catalogue entry (the default prefix when the service is no longer in the catalogue).
+ */
+export const shownSecret = (
+  kind: ServiceCredentialKind['kind'],
+  alias: string,
+  service: ServiceCredentialKind | undefined,
+  innerSecret: string,
+): string =>
+  kind === 'api-key'
+    ? formatApiKey(service?.kind === 'api-key' ? service.secretPrefix : DEFAULT_API_KEY_PREFIX, alias, innerSecret)
+    : innerSecret;

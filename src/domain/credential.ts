@@ -20,28 +20,38 @@ export interface CredentialRecord {
   readonly expirationDate?: Date;
 }
 
-export const toCredentialMetadata = (record: CredentialRecord, now: Date): ServiceSpecificCredentialMetadata => ({
-  UserName: record.userName,
-  Status: effectiveStatus(record.status, record.expirationDate, now),
-  ...(record.kind === 'password' ? { ServiceUserName: record.serviceUserName } : { ServiceCredentialAlias: record.serviceUserName }),
-  CreateDate: new Date(record.createDate),
-  ...(record.expirationDate === undefined ? {} : { ExpirationDate: new Date(record.expirationDate) }),
-  ServiceSpecificCredentialId: record.credentialId,
-  ServiceName: record.serviceName,
-});
+// The answers below are built member by member, in the order of the model's shapes, without spreading temporary objects.
+
+export const toCredentialMetadata = (record: CredentialRecord, now: Date): ServiceSpecificCredentialMetadata => {
+  const status = effectiveStatus(record.status, record.expirationDate, now);
+  const metadata: ServiceSpecificCredentialMetadata =
+    record.kind === 'password'
+      ? ({ UserName: record.userName, Status: status, ServiceUserName: record.serviceUserName } as ServiceSpecificCredentialMetadata)
+      : ({ UserName: record.userName, Status: status, ServiceCredentialAlias: record.serviceUserName } as ServiceSpecificCredentialMetadata);
+  metadata.CreateDate = new Date(record.createDate);
+  if (record.expirationDate !== undefined) metadata.ExpirationDate = new Date(record.expirationDate);
+  metadata.ServiceSpecificCredentialId = record.credentialId;
+  metadata.ServiceName = record.serviceName;
+  return metadata;
+};
 
 /** The Create/Reset answer: the one time the secret (password, or the whole API key) is shown. */
-export const toIssuedCredential = (record: CredentialRecord, shownSecret: string, now: Date): ServiceSpecificCredential => ({
-  CreateDate: new Date(record.createDate),
-  ...(record.expirationDate === undefined ? {} : { ExpirationDate: new Date(record.expirationDate) }),
-  ServiceName: record.serviceName,
-  ...(record.kind === 'password'
-    ? { ServiceUserName: record.serviceUserName, ServicePassword: shownSecret }
-    : { ServiceCredentialAlias: record.serviceUserName, ServiceCredentialSecret: shownSecret }),
-  ServiceSpecificCredentialId: record.credentialId,
-  UserName: record.userName,
-  Status: effectiveStatus(record.status, record.expirationDate, now),
-});
+export const toIssuedCredential = (record: CredentialRecord, shownSecret: string, now: Date): ServiceSpecificCredential => {
+  const issued = { CreateDate: new Date(record.createDate) } as ServiceSpecificCredential;
+  if (record.expirationDate !== undefined) issued.ExpirationDate = new Date(record.expirationDate);
+  issued.ServiceName = record.serviceName;
+  if (record.kind === 'password') {
+    issued.ServiceUserName = record.serviceUserName;
+    issued.ServicePassword = shownSecret;
+  } else {
+    issued.ServiceCredentialAlias = record.serviceUserName;
+    issued.ServiceCredentialSecret = shownSecret;
+  }
+  issued.ServiceSpecificCredentialId = record.credentialId;
+  issued.UserName = record.userName;
+  issued.Status = effectiveStatus(record.status, record.expirationDate, now);
+  return issued;
+};
 
 /** The order List pages through: oldest first, ties broken by id, a total order that survives deletes between pages. */
 export interface CredentialPosition {
@@ -50,4 +60,8 @@ export interface CredentialPosition {
 }
 
 export const compareCredentialPositions = (a: CredentialPosition, b: CredentialPosition): number =>
-  a.createDate.getTime() - b.createDate.getTime() || (a.credentialId < b.credentialId ? -1 : a.credentialId > b.credentialId ? 1 : 0);
+  compareListingOrder(a.createDate.getTime(), a.credentialId, b.createDate.getTime(), b.credentialId);
+
+/** The same order over CreateDate as epoch milliseconds, for a store that keeps its dates as numbers. */
+export const compareListingOrder = (createTimeA: number, credentialIdA: string, createTimeB: number, credentialIdB: string): number =>
+  createTimeA - createTimeB || (credentialIdA < credentialIdB ? -1 : credentialIdA > credentialIdB ? 1 : 0);

@@ -15,16 +15,19 @@ export const createIdGenerator = (randomBytes: RandomBytes): ((prefix: 'ACCA' | 
   return (prefix) => Buffer.from(prefix + body(), 'latin1').toString('latin1');
 };
 
-export const PASSWORD_BYTES = 32;
+const PASSWORD_BYTES = 32;
 /** Real Bedrock keys carry a 60-character secret ending in one `=`: standard base64 of 44 bytes. */
-export const API_KEY_SECRET_BYTES = 44;
+const API_KEY_SECRET_BYTES = 44;
 
-/** ServicePassword: standard base64 of 32 random bytes, 44 characters with padding, as observed. */
-export const generateServicePassword = (randomBytes: RandomBytes): string =>
-  Buffer.from(randomBytes(PASSWORD_BYTES)).toString('base64');
+/** Standard base64 of the bytes, read in place (no copy of the random bytes first). */
+const base64Of = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 
-export const generateApiKeySecret = (randomBytes: RandomBytes): string =>
-  Buffer.from(randomBytes(API_KEY_SECRET_BYTES)).toString('base64');
+/**
+ * A new secret of the kind the credential is. ServicePassword: standard base64 of 32 random bytes, 44 characters with padding, as
+ * observed; an API key's secret part: standard base64 of 44 random bytes.
+ */
+export const generateSecret = (kind: 'password' | 'api-key', randomBytes: RandomBytes): string =>
+  base64Of(randomBytes(kind === 'api-key' ? API_KEY_SECRET_BYTES : PASSWORD_BYTES));
 
 /**
  * Secrets are stored only as this digest. They are 256+ random bits, so a fast hash is as strong as a slow one here (there is no

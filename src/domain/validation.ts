@@ -42,6 +42,13 @@ export const userNameSpec = (required: boolean): MemberSpec => ({
   customPattern: { regex: USER_NAME_PATTERN.regex, message: userNameMessage },
 });
 
+/**
+ * Whether a present ServiceSpecificCredentialId satisfies every constraint of `credentialIdSpec`: the common case, decided without
+ * the generic machinery (its characters are ASCII, so its length in code points is its `length`).
+ */
+export const isValidCredentialId = (value: unknown): value is string =>
+  typeof value === 'string' && value.length >= 20 && value.length <= 128 && CREDENTIAL_ID_PATTERN.regex.test(value);
+
 export const credentialIdSpec: MemberSpec = {
   member: 'ServiceSpecificCredentialId',
   required: true,

@@ -1,4 +1,4 @@
-import type { CredentialRecord } from '../../domain/credential.js';
+import { compareListingOrder, type CredentialRecord } from '../../domain/credential.js';
 import type { StoredStatus } from '../../domain/expiry.js';
 import type { SecretDigest } from '../../domain/secrets.js';
 import { serviceUserNameKey } from '../../domain/service-user-name.js';
@@ -9,6 +9,7 @@ import type {
   CredentialPage,
   CredentialQuery,
   CredentialStore,
+  CreationSnapshot,
 } from '../../ports/credential-store.port.js';
 import { type Ordered, OrderedCredentials } from './ordered-credentials.js';
 
@@ -104,10 +105,30 @@ const newAccountState = (): AccountState => ({
 
 const NONE: readonly Stored[] = [];
 
-const byListingOrder = (a: Ordered, b: Ordered): number =>
-  a.createTime - b.createTime || (a.credentialId < b.credentialId ? -1 : a.credentialId > b.credentialId ? 1 : 0);
+const byListingOrder = (a: Ordered, b: Ordered): number => compareListingOrder(a.createTime, a.credentialId, b.createTime, b.credentialId);
 
 const toRecords = (entries: readonly Stored[]): CredentialRecord[] => entries.map((entry) => entry.toRecord());
+
+const NO_RECORDS: readonly CredentialRecord[] = Object.freeze([]);
+
+/** What `decide` sees: the owner's credentials for the service, and the service's taken ServiceUserName keys. */
+class Snapshot implements CreationSnapshot {
+  constructor(
+    readonly ownerCredentials: readonly CredentialRecord[],
+    private readonly names: ReadonlyMap<string, Stored> | undefined,
+  ) {}
+
+  isServiceUserNameTaken(key: string): boolean {
+    return this.names !== undefined && this.names.has(key);
+  }
+}
+
+const ownerCredentialsFor = (owned: readonly Stored[] | undefined, serviceName: string): readonly CredentialRecord[] => {
+  if (owned === undefined) return NO_RECORDS;
+  const records: CredentialRecord[] = [];
+  for (const entry of owned) if (entry.serviceName === serviceName) records.push(entry.toRecord());
+  return records;
+};
 
 /**
  * The embedded default. Each method does all its work synchronously before its promise settles, so each is atomic with respect to
@@ -146,9 +167,12 @@ export const createInMemoryStore = (): CredentialStore => {
     state.byId.delete(entry.credentialId);
     const owned = state.byOwner.get(entry.ownerId);
     if (owned !== undefined) {
-      const remaining = owned.filter((other) => other.credentialId !== entry.credentialId);
-      if (remaining.length === 0) state.byOwner.delete(entry.ownerId);
-      else state.byOwner.set(entry.ownerId, remaining);
+      if (owned.length === 1 && owned[0] === entry) state.byOwner.delete(entry.ownerId);
+      else {
+        const remaining = owned.filter((other) => other.credentialId !== entry.credentialId);
+        if (remaining.length === 0) state.byOwner.delete(entry.ownerId);
+        else state.byOwner.set(entry.ownerId, remaining);
+      }
     }
     state.byServiceUserName.get(entry.serviceName)?.delete(serviceUserNameKey(entry.serviceUserName));
     state.byService.get(entry.serviceName)?.remove(entry);
@@ -173,16 +197,13 @@ export const createInMemoryStore = (): CredentialStore => {
     async createCredential(command: CreateCredentialCommand): Promise<CreateCredentialOutcome> {
       const state = account(command.accountId);
       if (state.closedOwners.has(command.ownerId)) return { outcome: 'owner-closed' };
-      const names = state.byServiceUserName.get(command.serviceName);
-      const owned = state.byOwner.get(command.ownerId) ?? NONE;
-      const decision = command.decide({
-        ownerCredentials: toRecords(owned.filter((entry) => entry.serviceName === command.serviceName)),
-        isServiceUserNameTaken: (key) => names?.has(key) ?? false,
-      });
+      const decision = command.decide(
+        new Snapshot(ownerCredentialsFor(state.byOwner.get(command.ownerId), command.serviceName), state.byServiceUserName.get(command.serviceName)),
+      );
       if (decision.isErr()) return { outcome: 'rejected', error: decision.error };
-      const entry = Stored.of(decision.value);
-      index(state, entry);
-      return { outcome: 'created', record: entry.toRecord() };
+      // The store keeps its own copy (Stored), so the record `decide` made is the caller's alone.
+      index(state, Stored.of(decision.value));
+      return { outcome: 'created', record: decision.value };
     },
 
     async getCredential(accountId: string, credentialId: string) {

@@ -1,4 +1,4 @@
-import type { CredentialPosition } from '../../domain/credential.js';
+import { compareListingOrder, type CredentialPosition } from '../../domain/credential.js';
 
 /** What the ordered index needs of an entry: its place in the listing order (createDate as epoch ms, then id). */
 export interface Ordered {
@@ -7,7 +7,7 @@ export interface Ordered {
 }
 
 const compare = (a: Ordered, createTime: number, credentialId: string): number =>
-  a.createTime - createTime || (a.credentialId < credentialId ? -1 : a.credentialId > credentialId ? 1 : 0);
+  compareListingOrder(a.createTime, a.credentialId, createTime, credentialId);
 
 /**
  * Entries kept in listing order (that of `compareCredentialPositions`), so a page is a binary search and a slice rather than a scan
