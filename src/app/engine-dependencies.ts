@@ -38,7 +38,7 @@ export const resolveAccountId = (deps: EngineDependencies, ctx: RequestContext |
 };
 
 /** AWS's answer when UserName is omitted and the caller is not an IAM user (observed on DeleteAccessKey). */
-export const callerIsNotAUser = (): IamError => validationError('Must specify userName when calling with non-User credentials');
+const callerIsNotAUser = (): IamError => validationError('Must specify userName when calling with non-User credentials');
 
 /** The user a request is about: the UserName it names, else the calling user. */
 export const subjectUserName = (requested: string | undefined, ctx: RequestContext | undefined): Result<string, IamError> => {

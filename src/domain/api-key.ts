@@ -5,7 +5,7 @@ import type { ServiceCredentialKind } from './service-catalogue.js';
  * colon, and the first colon of the decoded payload always separates alias from secret.
  */
 /** The prefix of the default catalogue's Bedrock keys, and of a key whose service has since left the catalogue. */
-export const DEFAULT_API_KEY_PREFIX = 'ABSK';
+const DEFAULT_API_KEY_PREFIX = 'ABSK';
 
 export const formatApiKey = (prefix: string, alias: string, secret: string): string =>
   prefix + Buffer.from(`${alias}:${secret}`, 'utf8').toString('base64');

@@ -41,7 +41,7 @@ export type UnsupportedServiceErrorCode = 'NoSuchEntity' | 'NotSupportedService'
 export const unsupportedService = (serviceName: string, code: UnsupportedServiceErrorCode): IamError =>
   sender(code, 404, `No such service ${serviceName} is supported for Service Specific Credentials`);
 
-export const SERVICE_SPECIFIC_CREDENTIAL_QUOTA_NAME = 'ServiceSpecificCredentialsPerUserPerService';
+const SERVICE_SPECIFIC_CREDENTIAL_QUOTA_NAME = 'ServiceSpecificCredentialsPerUserPerService';
 
 export const quotaExceeded = (quota: number): IamError =>
   sender('LimitExceeded', 409, `Cannot exceed quota for ${SERVICE_SPECIFIC_CREDENTIAL_QUOTA_NAME}: ${quota}`);

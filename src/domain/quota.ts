@@ -2,7 +2,7 @@ import { type Result, err, ok } from 'neverthrow';
 import { type IamError, quotaExceeded } from './iam-error.js';
 
 /** "You can have a maximum of two sets of service-specific credentials for each supported service per user." */
-export const CREDENTIALS_PER_USER_PER_SERVICE = 2;
+const CREDENTIALS_PER_USER_PER_SERVICE = 2;
 
 /** Every stored credential counts, whatever its status: Inactive and Expired ones stay until deleted. */
 export const countTowardQuota = (credentialsOfUserForService: readonly unknown[]): number => credentialsOfUserForService.length;

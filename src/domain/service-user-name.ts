@@ -4,7 +4,7 @@
  * service in the same account carries it, compared without regard to case, because IAM user names themselves are unique without
  * regard to case and a user literally named `alice+1` must not collide with alice's second credential.
  */
-export const serviceUserNameCandidate = (userName: string, accountId: string, suffix: number): string =>
+const serviceUserNameCandidate = (userName: string, accountId: string, suffix: number): string =>
   suffix === 0 ? `${userName}-at-${accountId}` : `${userName}+${suffix}-at-${accountId}`;
 
 /** The key under which a ServiceUserName or alias is unique. */

@@ -19,7 +19,7 @@ const USER_NAME = /^[\w+=,.@-]{1,64}$/;
 /** A name the model's userNameType accepts (1-64 of `[\w+=,.@-]`). */
 export const isUserName = (value: unknown): value is string => typeof value === 'string' && USER_NAME.test(value);
 
-export const userArn = (accountId: string, path: string, userName: string): string => `arn:aws:iam::${accountId}:user${path}${userName}`;
+const userArn = (accountId: string, path: string, userName: string): string => `arn:aws:iam::${accountId}:user${path}${userName}`;
 
 export const toUser = (record: UserRecord): User => ({
   Path: record.path,

@@ -24,11 +24,11 @@ export interface MemberSpec {
 
 const wholeMatch = (source: string): { source: string; regex: RegExp } => ({ source, regex: new RegExp(`^(?:${source})$`, 'u') });
 
-export const USER_NAME_PATTERN = wholeMatch('[\\w+=,.@-]+');
-export const CREDENTIAL_ID_PATTERN = wholeMatch('[\\w]+');
-export const MARKER_PATTERN = wholeMatch('[\\u0020-\\u00FF]+');
-export const PATH_PATTERN = wholeMatch('(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)');
-export const PATH_PREFIX_PATTERN = wholeMatch('\\u002F[\\u0021-\\u007E]*');
+const USER_NAME_PATTERN = wholeMatch('[\\w+=,.@-]+');
+const CREDENTIAL_ID_PATTERN = wholeMatch('[\\w]+');
+const MARKER_PATTERN = wholeMatch('[\\u0020-\\u00FF]+');
+const PATH_PATTERN = wholeMatch('(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)');
+const PATH_PREFIX_PATTERN = wholeMatch('\\u002F[\\u0021-\\u007E]*');
 
 const userNameMessage =
   'The specified value for userName is invalid. It must contain only alphanumeric characters and/or the following: +=,.@_-';
@@ -64,7 +64,7 @@ export const markerSpec: MemberSpec = { member: 'Marker', kind: 'string', minLen
 
 export const maxItemsSpec: MemberSpec = { member: 'MaxItems', kind: 'integer', min: 1, max: 1000 };
 
-export const STATUS_VALUES = ['Active', 'Inactive', 'Expired'] as const;
+const STATUS_VALUES = ['Active', 'Inactive', 'Expired'] as const;
 
 export const statusSpec: MemberSpec = { member: 'Status', required: true, kind: 'string', enumValues: STATUS_VALUES };
 
@@ -93,7 +93,7 @@ export const pathPrefixSpec: MemberSpec = {
 };
 
 /** AWS names members in messages by their wire name with the first letter lowered (`serviceSpecificCredentialId`). */
-export const wireMemberName = (member: string): string => member.charAt(0).toLowerCase() + member.slice(1);
+const wireMemberName = (member: string): string => member.charAt(0).toLowerCase() + member.slice(1);
 
 /** Length in code points, as the model's length constraints count it: a surrogate pair is one, a lone surrogate is one. */
 const codePointLength = (value: string): number => {
