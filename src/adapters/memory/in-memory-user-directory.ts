@@ -1,5 +1,6 @@
 import { userNameKey, type UserRecord } from '../../domain/user.js';
 import type { UserDirectory, UserPage, UserQuery } from '../../ports/user-directory.port.js';
+import { SortedKeys } from './sorted-keys.js';
 
 /** A user as kept here: createDate as epoch ms (a Date costs ~110 bytes of heap), a fresh UserRecord on every read. */
 class StoredUser {
@@ -16,47 +17,59 @@ class StoredUser {
   }
 }
 
+/** The users of one account: by case-folded name, and those names in order for ListUsers pages. */
+interface AccountUsers {
+  readonly byKey: Map<string, StoredUser>;
+  readonly ordered: SortedKeys;
+}
+
 /** Users keyed by case-folded name within each account; every method is atomic (no await inside). */
 export const createInMemoryUserDirectory = (): UserDirectory => {
-  const accounts = new Map<string, Map<string, StoredUser>>();
+  const accounts = new Map<string, AccountUsers>();
 
   return {
     async createUser(record: UserRecord) {
       let users = accounts.get(record.accountId);
       if (users === undefined) {
-        users = new Map();
+        users = { byKey: new Map(), ordered: new SortedKeys() };
         accounts.set(record.accountId, users);
       }
       const key = userNameKey(record.userName);
-      if (users.has(key)) return 'exists';
-      users.set(key, new StoredUser(record.accountId, record.userName, record.userId, record.path, record.createDate.getTime()));
+      if (users.byKey.has(key)) return 'exists';
+      users.byKey.set(key, new StoredUser(record.accountId, record.userName, record.userId, record.path, record.createDate.getTime()));
+      users.ordered.insert(key);
       return 'created';
     },
 
     async getUser(accountId: string, userName: string) {
-      return accounts.get(accountId)?.get(userNameKey(userName))?.toRecord();
+      return accounts.get(accountId)?.byKey.get(userNameKey(userName))?.toRecord();
     },
 
     async listUsers(query: UserQuery): Promise<UserPage> {
       const users = accounts.get(query.accountId);
       if (users === undefined) return { items: [], hasMore: false };
-      const { afterUserNameKey, pathPrefix } = query;
-      const keys = [...users.keys()].filter((key) => afterUserNameKey === undefined || key > afterUserNameKey).sort();
+      const { pathPrefix, limit } = query;
       const items: UserRecord[] = [];
-      for (const key of keys) {
-        const user = users.get(key) as StoredUser;
-        if (pathPrefix !== undefined && !user.path.startsWith(pathPrefix)) continue;
-        if (items.length === query.limit) return { items, hasMore: true };
+      let hasMore = false;
+      users.ordered.forEachAfter(query.afterUserNameKey, (key) => {
+        const user = users.byKey.get(key) as StoredUser;
+        if (pathPrefix !== undefined && !user.path.startsWith(pathPrefix)) return true;
+        if (items.length === limit) {
+          hasMore = true;
+          return false;
+        }
         items.push(user.toRecord());
-      }
-      return { items, hasMore: false };
+        return true;
+      });
+      return { items, hasMore };
     },
 
     async deleteUser(accountId: string, userName: string, userId: string) {
       const users = accounts.get(accountId);
       const key = userNameKey(userName);
-      if (users?.get(key)?.userId !== userId) return false;
-      users.delete(key);
+      if (users?.byKey.get(key)?.userId !== userId) return false;
+      users.byKey.delete(key);
+      users.ordered.remove(key);
       return true;
     },
   };
