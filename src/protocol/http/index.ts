@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type RequestListener, type Server, type ServerResponse, createServer } from 'node:http';
 import type { CredentialEngine } from '../../index.js';
 import { accessKeyIdOf } from '../query/access-key.js';
-import { type QueryResponse, handleQueryRequest, renderQueryError } from '../query/handle-query-request.js';
+import { type QueryRequest, type QueryResponse, answerQueryRequest, renderQueryError } from '../query/handle-query-request.js';
 import { methodNotAllowed, requestEntityTooLarge } from '../query/wire-error.js';
 import { serviceFailure } from '../../domain/iam-error.js';
 
@@ -78,40 +78,49 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 type BodyOutcome = { readonly kind: 'ok'; readonly body: Buffer } | { readonly kind: 'too-large'; readonly abandon: boolean } | { readonly kind: 'aborted' };
 
+const EMPTY_BODY = Buffer.alloc(0);
+
 /**
- * Reads the body up to `limit` bytes. Past the limit it keeps reading and discarding, so the client gets its 413 instead of a reset
- * connection; past a hard cap (a client that will not stop) it gives up and the connection is closed after the answer.
+ * Reads the body up to `limit` bytes, then calls `done` once. Past the limit it keeps reading and discarding, so the client gets its
+ * 413 instead of a reset connection; past a hard cap (a client that will not stop) it gives up and the connection is closed after
+ * the answer.
  */
-const readBody = (req: IncomingMessage, limit: number): Promise<BodyOutcome> =>
-  new Promise((resolve) => {
-    const declared = Number(req.headers['content-length']);
-    const hardCap = Math.max(limit * 4, 8 * 1024 * 1024);
-    let tooLarge = Number.isFinite(declared) && declared > limit;
-    let size = 0;
-    let chunks: Buffer[] = [];
-    let settled = false;
-    const settle = (outcome: BodyOutcome): void => {
-      if (settled) return;
-      settled = true;
-      resolve(outcome);
-    };
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) tooLarge = true;
-      if (!tooLarge) {
-        chunks.push(chunk);
-        return;
-      }
-      chunks = [];
-      if (size > hardCap) {
-        req.pause();
-        settle({ kind: 'too-large', abandon: true });
-      }
-    });
-    req.on('end', () => settle(tooLarge ? { kind: 'too-large', abandon: false } : { kind: 'ok', body: Buffer.concat(chunks) }));
-    req.on('error', () => settle({ kind: 'aborted' }));
-    req.on('close', () => settle({ kind: 'aborted' }));
+const readBody = (req: IncomingMessage, limit: number, done: (outcome: BodyOutcome) => void): void => {
+  const declared = Number(req.headers['content-length']);
+  const hardCap = Math.max(limit * 4, 8 * 1024 * 1024);
+  let tooLarge = Number.isFinite(declared) && declared > limit;
+  let size = 0;
+  let first: Buffer | undefined;
+  let more: Buffer[] | undefined;
+  let settled = false;
+  const settle = (outcome: BodyOutcome): void => {
+    if (settled) return;
+    settled = true;
+    done(outcome);
+  };
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > limit) tooLarge = true;
+    if (!tooLarge) {
+      if (first === undefined) first = chunk;
+      else (more ??= [first]).push(chunk);
+      return;
+    }
+    first = undefined;
+    more = undefined;
+    if (size > hardCap) {
+      req.pause();
+      settle({ kind: 'too-large', abandon: true });
+    }
   });
+  req.on('end', () => {
+    if (tooLarge) settle({ kind: 'too-large', abandon: false });
+    else settle({ kind: 'ok', body: more !== undefined ? Buffer.concat(more) : (first ?? EMPTY_BODY) });
+  });
+  const aborted = (): void => settle({ kind: 'aborted' });
+  req.on('error', aborted);
+  req.on('close', aborted);
+};
 
 const lookup = (map: QueryServerOptions['accountMap'], accessKeyId: string | undefined): AccountMapping | undefined => {
   if (map === undefined || accessKeyId === undefined) return undefined;
@@ -120,16 +129,26 @@ const lookup = (map: QueryServerOptions['accountMap'], accessKeyId: string | und
   return Object.hasOwn(record, accessKeyId) ? record[accessKeyId] : undefined;
 };
 
+/** Printable ASCII, no space: what most logged texts (method, path, request id) already are. */
+const PRINTABLE = /^[\x21-\x7e]*$/;
+
 /** For the access log: printable ASCII only, bounded. */
 const loggable = (text: string, max = 200): string => {
-  const clean = text.replace(/[^\x21-\x7e]/g, '?');
+  const clean = PRINTABLE.test(text) ? text : text.replace(/[^\x21-\x7e]/g, '?');
   return clean.length > max ? `${clean.slice(0, max)}...` : clean;
 };
 
-const send = (res: ServerResponse, answer: QueryResponse, extraHeaders: Record<string, string> = {}): void => {
-  res.writeHead(answer.status, { ...answer.headers, ...extraHeaders, 'Content-Length': String(Buffer.byteLength(answer.body)) });
+const send = (res: ServerResponse, answer: QueryResponse, extraHeaders: Readonly<Record<string, string>> | undefined): void => {
+  const contentLength = String(Buffer.byteLength(answer.body));
+  res.writeHead(
+    answer.status,
+    extraHeaders === undefined ? { ...answer.headers, 'Content-Length': contentLength } : { ...answer.headers, ...extraHeaders, 'Content-Length': contentLength },
+  );
   res.end(answer.body);
 };
+
+const ALLOW = { Allow: 'GET, POST' } as const;
+const CLOSE = { Connection: 'close' } as const;
 
 /**
  * A node:http request listener that answers AWS Query requests (POST with a form body, or GET with a query string) on every path.
@@ -139,58 +158,89 @@ export const createQueryRequestListener = (engine: CredentialEngine, options: Qu
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (!Number.isSafeInteger(limit) || limit < 0) throw new TypeError('createQueryRequestListener: maxBodyBytes must be a non-negative integer');
   const newRequestId = options.requestId ?? randomUUID;
-  const log = options.log;
+  const { log, accountMap, authenticatePath } = options;
 
-  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const started = process.hrtime.bigint();
+  const serve = (req: IncomingMessage, res: ServerResponse): void => {
+    const started = log === undefined ? 0n : process.hrtime.bigint();
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
     const queryString = queryAt === -1 ? '' : url.slice(queryAt + 1);
     const method = req.method ?? 'GET';
     const requestId = newRequestId();
-    const mapping = lookup(options.accountMap, accessKeyIdOf(req.headers, queryString));
+    // Without a map every request acts in the default account: the access key id is not even looked for.
+    const mapping = accountMap === undefined ? undefined : lookup(accountMap, accessKeyIdOf(req.headers, queryString));
     const accountId = mapping?.accountId ?? options.accountId;
 
-    let answer: QueryResponse;
-    let extraHeaders: Record<string, string> = {};
-    const body = await readBody(req, limit);
-    if (body.kind === 'aborted') {
-      res.destroy();
-      log?.(accessLine(req, method, path, {}, accountId, requestId, started, 'client-aborted'));
-      return;
-    }
-    if (options.authenticatePath !== undefined && path === options.authenticatePath && method === 'POST' && body.kind === 'ok') {
-      answer = await authenticateOverHttp(engine, body.body, requestId);
-    } else if (method !== 'POST' && method !== 'GET') {
-      answer = renderQueryError(methodNotAllowed(method), requestId);
-      extraHeaders = { Allow: 'GET, POST' };
-    } else if (body.kind === 'too-large') {
-      answer = renderQueryError(requestEntityTooLarge(limit), requestId);
-      extraHeaders = { Connection: 'close' };
-      if (body.abandon) res.on('finish', () => req.socket.destroy());
-    } else {
-      answer = await handleQueryRequest(
-        engine,
-        {
+    const finish = (answer: QueryResponse, extraHeaders?: Readonly<Record<string, string>>): void => {
+      send(res, answer, extraHeaders);
+      if (log !== undefined) log(accessLine(req, method, path, answer, accountId, requestId, started));
+    };
+    // As if the whole request were one async function whose rejection destroys the response: an answer that cannot be sent (a
+    // header value a custom requestId generator made invalid, say) or a throwing log function never escapes as an exception.
+    const failed = (): void => {
+      if (!res.headersSent) res.destroy();
+    };
+    const finishOrFail = (answer: QueryResponse): void => {
+      try {
+        finish(answer);
+      } catch {
+        failed();
+      }
+    };
+
+    const respond = (body: BodyOutcome): void => {
+      if (body.kind === 'aborted') {
+        res.destroy();
+        if (log !== undefined) log(accessLine(req, method, path, {}, accountId, requestId, started, 'client-aborted'));
+        return;
+      }
+      if (authenticatePath !== undefined && path === authenticatePath && method === 'POST' && body.kind === 'ok') {
+        authenticateOverHttp(engine, body.body, requestId).then(finishOrFail, failed);
+      } else if (method !== 'POST' && method !== 'GET') {
+        finish(renderQueryError(methodNotAllowed(method), requestId), ALLOW);
+      } else if (body.kind === 'too-large') {
+        if (body.abandon) res.on('finish', () => req.socket.destroy());
+        finish(renderQueryError(requestEntityTooLarge(limit), requestId), CLOSE);
+      } else {
+        const request: { -readonly [K in keyof QueryRequest]: QueryRequest[K] } = {
           body: method === 'POST' ? body.body : '',
           queryString,
           headers: req.headers,
-          ...(accountId === undefined ? {} : { accountId }),
-          ...(mapping?.userName === undefined ? {} : { callerUserName: mapping.userName }),
-        },
-        { requestId: () => requestId },
-      );
-    }
-    send(res, answer, extraHeaders);
-    log?.(accessLine(req, method, path, answer, accountId, requestId, started));
+        };
+        if (accountId !== undefined) request.accountId = accountId;
+        if (mapping?.userName !== undefined) request.callerUserName = mapping.userName;
+        answerQueryRequest(engine, request, requestId).then(finishOrFail, failed);
+      }
+    };
+    readBody(req, limit, (body) => {
+      try {
+        respond(body);
+      } catch {
+        failed();
+      }
+    });
   };
 
   return (req, res) => {
-    serve(req, res).catch(() => {
+    try {
+      serve(req, res);
+    } catch {
       if (!res.headersSent) res.destroy();
-    });
+    }
   };
+};
+
+/** `new Date().toISOString()`, made at most once per millisecond. */
+let isoAt = 0;
+let isoText = '';
+const isoNow = (): string => {
+  const now = Date.now();
+  if (now !== isoAt) {
+    isoAt = now;
+    isoText = new Date(now).toISOString();
+  }
+  return isoText;
 };
 
 const accessLine = (
@@ -204,18 +254,7 @@ const accessLine = (
   note?: string,
 ): string => {
   const millis = Number(process.hrtime.bigint() - started) / 1e6;
-  return [
-    new Date().toISOString(),
-    req.socket.remoteAddress ?? '-',
-    loggable(method, 16),
-    loggable(path),
-    answer.status === undefined ? '-' : String(answer.status),
-    answer.action ?? '-',
-    note ?? answer.errorCode ?? '-',
-    `account=${accountId ?? 'default'}`,
-    `request-id=${loggable(requestId, 64)}`,
-    `${millis.toFixed(1)}ms`,
-  ].join(' ');
+  return `${isoNow()} ${req.socket.remoteAddress ?? '-'} ${loggable(method, 16)} ${loggable(path)} ${answer.status === undefined ? '-' : String(answer.status)} ${answer.action ?? '-'} ${note ?? answer.errorCode ?? '-'} account=${accountId ?? 'default'} request-id=${loggable(requestId, 64)} ${millis.toFixed(1)}ms`;
 };
 
 /** A node:http server answering AWS Query requests for the engine. Call `.listen(port, host)`; close it with `.close()`. */

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { type Result, err, ok } from 'neverthrow';
 
 /** One `name=value` pair of an `application/x-www-form-urlencoded` text, decoded, in the order sent. */
@@ -10,22 +11,60 @@ export type FormError = 'malformed';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** Bytes to text; invalid UTF-8 is a malformed request, not something to paper over with U+FFFD. */
-export const decodeBody = (body: string | Uint8Array): Result<string, FormError> => {
-  if (typeof body === 'string') return ok(body);
+/**
+ * Bytes to text, or undefined when they are not valid UTF-8 (a malformed request, not something to paper over with U+FFFD). A body
+ * of ASCII (what a form-urlencoded body is: non-ASCII is percent-encoded) is read as latin1 without the decoder.
+ */
+export const bodyText = (body: string | Uint8Array): string | undefined => {
+  if (typeof body === 'string') return body;
+  if (isAscii(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1');
   try {
-    return ok(utf8.decode(body));
-  } catch {
-    return err('malformed');
-  }
-};
-
-const decodeComponent = (text: string): string | undefined => {
-  try {
-    return decodeURIComponent(text.replace(/\+/g, ' '));
+    return utf8.decode(body);
   } catch {
     return undefined;
   }
+};
+
+/** Bytes to text; invalid UTF-8 is a malformed request, not something to paper over with U+FFFD. */
+export const decodeBody = (body: string | Uint8Array): Result<string, FormError> => {
+  const text = bodyText(body);
+  return text === undefined ? err('malformed') : ok(text);
+};
+
+const PLUS = /\+/g;
+
+/** `+` is a space, `%XX` must be well-formed UTF-8; undefined when it is not. Text without either is returned as it is. */
+const decodeComponent = (text: string): string | undefined => {
+  const plus = text.indexOf('+');
+  if (plus === -1 && text.indexOf('%') === -1) return text;
+  try {
+    return decodeURIComponent(plus === -1 ? text : text.replace(PLUS, ' '));
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Calls `pair` for each `name=value` of a form-urlencoded text, decoded, in order; false (after the pairs before it) at the first
+ * malformed one. Same rules as parseForm.
+ */
+export const forEachFormPair = (text: string, pair: (name: string, value: string) => void): boolean => {
+  const length = text.length;
+  let start = 0;
+  while (start <= length) {
+    let end = text.indexOf('&', start);
+    if (end === -1) end = length;
+    if (end > start) {
+      const segment = text.slice(start, end);
+      const equals = segment.indexOf('=');
+      const name = decodeComponent(equals === -1 ? segment : segment.slice(0, equals));
+      const value = equals === -1 ? '' : decodeComponent(segment.slice(equals + 1));
+      if (name === undefined || value === undefined) return false;
+      pair(name, value);
+    }
+    start = end + 1;
+  }
+  return true;
 };
 
 /**
@@ -34,16 +73,5 @@ const decodeComponent = (text: string): string | undefined => {
  */
 export const parseForm = (text: string): Result<FormPair[], FormError> => {
   const pairs: FormPair[] = [];
-  if (text === '') return ok(pairs);
-  for (const segment of text.split('&')) {
-    if (segment === '') continue;
-    const equals = segment.indexOf('=');
-    const rawName = equals === -1 ? segment : segment.slice(0, equals);
-    const rawValue = equals === -1 ? '' : segment.slice(equals + 1);
-    const name = decodeComponent(rawName);
-    const value = decodeComponent(rawValue);
-    if (name === undefined || value === undefined) return err('malformed');
-    pairs.push({ name, value });
-  }
-  return ok(pairs);
+  return forEachFormPair(text, (name, value) => pairs.push({ name, value })) ? ok(pairs) : err('malformed');
 };

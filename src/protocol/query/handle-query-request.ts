@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { serviceFailure } from '../../domain/iam-error.js';
-import type { CredentialEngine, RequestContext } from '../../index.js';
-import { type FormPair, decodeBody, parseForm } from './form.js';
-import { QUERY_OPERATIONS, convertMember } from './operations.js';
+import type { CredentialEngine } from '../../index.js';
+import { bodyText, forEachFormPair } from './form.js';
+import { QUERY_OPERATIONS, type QueryOperation, convertMember } from './operations.js';
 import {
   API_VERSION,
   type WireError,
@@ -29,9 +29,13 @@ export const headerValue = (headers: QueryHeaders | undefined, name: string): st
   if (headers === undefined) return undefined;
   const lower = name.toLowerCase();
   if (typeof headers.get === 'function') return (headers as { get(name: string): string | null }).get(lower) ?? undefined;
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() !== lower || value === undefined) continue;
-    return typeof value === 'string' ? value : (value as readonly string[]).join(', ');
+  const record = headers as Readonly<Record<string, string | readonly string[] | undefined>>;
+  // The first key that matches case-insensitively, in insertion order (node:http's keys are already lower case).
+  for (const key of Object.keys(record)) {
+    if (key.length !== lower.length || (key !== lower && key.toLowerCase() !== lower)) continue;
+    const value = record[key];
+    if (value === undefined) continue;
+    return typeof value === 'string' ? value : value.join(', ');
   }
   return undefined;
 };
@@ -67,105 +71,113 @@ export interface QueryResponse {
 const FORM_MEDIA_TYPE = 'application/x-www-form-urlencoded';
 
 const isFormBody = (contentType: string | undefined): boolean =>
-  contentType === undefined || (contentType.split(';')[0] ?? '').trim().toLowerCase() === FORM_MEDIA_TYPE;
+  contentType === undefined ||
+  contentType === FORM_MEDIA_TYPE ||
+  (contentType.split(';')[0] ?? '').trim().toLowerCase() === FORM_MEDIA_TYPE;
 
 const bodyLength = (body: string | Uint8Array): number => (typeof body === 'string' ? body.length : body.byteLength);
 
 type Parsed =
-  | { readonly ok: true; readonly action: string; readonly input: Record<string, unknown> }
+  | { readonly ok: true; readonly action: string; readonly operation: QueryOperation; readonly input: Record<string, unknown> }
   | { readonly ok: false; readonly error: WireError; readonly action?: string };
 
-/** Groups values by name, keeping every occurrence so a repeated parameter can be refused. */
-const group = (pairs: readonly FormPair[]): Map<string, string[]> => {
-  const byName = new Map<string, string[]>();
-  for (const { name, value } of pairs) {
-    const values = byName.get(name);
-    if (values === undefined) byName.set(name, [value]);
-    else values.push(value);
-  }
-  return byName;
-};
+/**
+ * The parameters of a request: the first value of each name, and the names given more than once (so a repeated parameter the
+ * request uses can be refused; repeats of parameters it ignores are ignored).
+ */
+class Params {
+  readonly first = new Map<string, string>();
+  repeated: Set<string> | undefined;
 
-/** One value, absent, or a duplicate; an empty Action/Version counts as absent. */
-const single = (params: Map<string, string[]>, name: string): { value: string | undefined } | 'duplicate' => {
-  const values = params.get(name);
-  if (values === undefined) return { value: undefined };
-  if (values.length > 1) return 'duplicate';
-  return { value: values[0] };
-};
+  readonly add = (name: string, value: string): void => {
+    if (!this.first.has(name)) this.first.set(name, value);
+    else (this.repeated ??= new Set()).add(name);
+  };
+
+  /** One value, absent, or a duplicate. */
+  single(name: string): string | undefined | typeof DUPLICATE {
+    return this.repeated?.has(name) === true ? DUPLICATE : this.first.get(name);
+  }
+}
+const DUPLICATE = Symbol('duplicate');
 
 const parseRequest = (request: QueryRequest): Parsed => {
   const hasBody = bodyLength(request.body) > 0;
   if (hasBody && !isFormBody(headerValue(request.headers, 'content-type'))) return { ok: false, error: unsupportedContentType() };
-  let pairs: FormPair[] = [];
-  for (const source of [request.queryString ?? '', request.body]) {
-    const parsed = decodeBody(source).andThen(parseForm);
-    if (parsed.isErr()) return { ok: false, error: malformedQueryString() };
-    // concat, not push(...): a body of many thousand parameters must not overflow the call stack.
-    pairs = pairs.concat(parsed.value);
+  const params = new Params();
+  const queryString = request.queryString ?? '';
+  if (queryString !== '' && !forEachFormPair(queryString, params.add)) return { ok: false, error: malformedQueryString() };
+  if (hasBody) {
+    const text = bodyText(request.body);
+    if (text === undefined || !forEachFormPair(text, params.add)) return { ok: false, error: malformedQueryString() };
   }
-  const params = group(pairs);
 
-  const actionParam = single(params, 'Action');
-  if (actionParam === 'duplicate') return { ok: false, error: duplicateParameter('Action') };
-  const action = actionParam.value;
+  // An empty Action/Version counts as absent.
+  const action = params.single('Action');
+  if (action === DUPLICATE) return { ok: false, error: duplicateParameter('Action') };
   if (action === undefined || action === '') return { ok: false, error: missingAction() };
-  const versionParam = single(params, 'Version');
-  if (versionParam === 'duplicate') return { ok: false, error: duplicateParameter('Version') };
-  const version = versionParam.value;
+  const version = params.single('Version');
+  if (version === DUPLICATE) return { ok: false, error: duplicateParameter('Version') };
   if (version === undefined || version === '') return { ok: false, error: missingVersion() };
   const operation = Object.hasOwn(QUERY_OPERATIONS, action) ? QUERY_OPERATIONS[action] : undefined;
   if (operation === undefined || version !== API_VERSION) return { ok: false, error: invalidAction(action, version) };
 
   const input: Record<string, unknown> = {};
-  for (const [member, kind] of Object.entries(operation.members)) {
-    const param = single(params, member);
-    if (param === 'duplicate') return { ok: false, error: duplicateParameter(member), action };
-    if (param.value !== undefined) input[member] = convertMember(kind, param.value);
+  for (const [member, kind] of operation.memberList) {
+    const value = params.single(member);
+    if (value === DUPLICATE) return { ok: false, error: duplicateParameter(member), action };
+    if (value !== undefined) input[member] = convertMember(kind, value);
   }
-  return { ok: true, action, input };
+  return { ok: true, action, operation, input };
 };
-
-const respond = (status: number, body: string, requestId: string): Omit<QueryResponse, 'action' | 'errorCode'> => ({
-  status,
-  headers: { 'Content-Type': 'text/xml', 'x-amzn-RequestId': requestId },
-  body,
-});
 
 /** Renders a wire-level error as awsQuery does (for a router that refuses a request before it reaches handleQueryRequest). */
 export const renderQueryError = (error: WireError, requestId: string, action?: string): QueryResponse => ({
-  ...respond(error.httpStatus, renderError(error, requestId), requestId),
+  status: error.httpStatus,
+  headers: { 'Content-Type': 'text/xml', 'x-amzn-RequestId': requestId },
+  body: renderError(error, requestId),
   ...(action === undefined ? {} : { action }),
   errorCode: error.code,
 });
+
+/**
+ * `handleQueryRequest` with the request id already made (the node:http listener makes it first, for its access log). Never throws and
+ * never rejects.
+ */
+export const answerQueryRequest = async (engine: CredentialEngine, request: QueryRequest, requestId: string): Promise<QueryResponse> => {
+  try {
+    const parsed = parseRequest(request);
+    if (!parsed.ok) return renderQueryError(parsed.error, requestId, parsed.action);
+    const { action, operation, input } = parsed;
+    const ctx: { accountId?: string; callerUserName?: string } = {};
+    if (request.accountId !== undefined) ctx.accountId = request.accountId;
+    if (request.callerUserName !== undefined) ctx.callerUserName = request.callerUserName;
+    const outcome = await operation.call(engine, input, ctx);
+    if (outcome.isErr()) return renderQueryError(fromIamError(outcome.error), requestId, action);
+    return {
+      status: 200,
+      headers: { 'Content-Type': 'text/xml', 'x-amzn-RequestId': requestId },
+      body: renderSuccess(action, operation.result(outcome.value), requestId),
+      action,
+    };
+  } catch {
+    // The engine promises never to throw; if it does, the client still gets a clean answer.
+    return renderQueryError(serviceFailure(), requestId === '' ? randomUUID() : requestId);
+  }
+};
 
 /**
  * Runs one AWS Query request (IAM, version 2010-05-08) against the engine and renders the answer. Never throws and never rejects:
  * every failure is an `ErrorResponse`. Parameters the operation does not have are ignored (as AWS does); a parameter it has, given
  * twice, is refused; absent members stay absent so the engine reports them as AWS does (`Value null at 'userName'`).
  */
-export const handleQueryRequest = async (
-  engine: CredentialEngine,
-  request: QueryRequest,
-  options: QueryHandlerOptions = {},
-): Promise<QueryResponse> => {
-  let requestId = '';
+export const handleQueryRequest = (engine: CredentialEngine, request: QueryRequest, options: QueryHandlerOptions = {}): Promise<QueryResponse> => {
+  let requestId: string;
   try {
     requestId = (options.requestId ?? randomUUID)();
-    const parsed = parseRequest(request);
-    if (!parsed.ok) return renderQueryError(parsed.error, requestId, parsed.action);
-    const { action, input } = parsed;
-    const operation = QUERY_OPERATIONS[action];
-    if (operation === undefined) return renderQueryError(serviceFailure(), requestId);
-    const ctx: RequestContext = {
-      ...(request.accountId === undefined ? {} : { accountId: request.accountId }),
-      ...(request.callerUserName === undefined ? {} : { callerUserName: request.callerUserName }),
-    };
-    const outcome = await operation.run(engine, input, ctx);
-    if (outcome.isErr()) return renderQueryError(fromIamError(outcome.error), requestId, action);
-    return { ...respond(200, renderSuccess(action, outcome.value, requestId), requestId), action };
   } catch {
-    // The engine promises never to throw; if it (or a custom requestId generator) does, the client still gets a clean answer.
-    return renderQueryError(serviceFailure(), requestId === '' ? randomUUID() : requestId);
+    // A custom requestId generator that throws: the client still gets a clean answer.
+    return Promise.resolve(renderQueryError(serviceFailure(), randomUUID()));
   }
+  return answerQueryRequest(engine, request, requestId);
 };

@@ -14,12 +14,21 @@ export type MemberKind = 'string' | 'integer' | 'boolean';
 
 /**
  * One Query action: its input members (the ones we read; any other parameter is ignored, as AWS ignores unknown ones), the engine
- * call, and the Result element (undefined for operations without output, which answer only ResponseMetadata).
+ * call, and the Result element of its answer (undefined for operations without output, which answer only ResponseMetadata).
  */
 export interface QueryOperation {
   readonly members: Readonly<Record<string, MemberKind>>;
-  readonly run: (engine: CredentialEngine, input: Record<string, unknown>, ctx: RequestContext) => ResultAsync<XmlElement | undefined, IamError>;
+  /** `members` as a list, in order. */
+  readonly memberList: readonly (readonly [string, MemberKind])[];
+  readonly call: (engine: CredentialEngine, input: Record<string, unknown>, ctx: RequestContext) => ResultAsync<unknown, IamError>;
+  readonly result: (value: unknown) => XmlElement | undefined;
 }
+
+const operation = <T>(
+  members: Readonly<Record<string, MemberKind>>,
+  call: (engine: CredentialEngine, input: Record<string, unknown>, ctx: RequestContext) => ResultAsync<T, IamError>,
+  result: (value: T) => XmlElement | undefined,
+): QueryOperation => ({ members, memberList: Object.entries(members), call, result: result as (value: unknown) => XmlElement | undefined });
 
 const optional = <T>(value: T | undefined, render: (value: T) => string): string | undefined =>
   value === undefined ? undefined : render(value);
@@ -69,58 +78,55 @@ type Loose = never;
 const asRequest = (input: Record<string, unknown>): Loose => input as Loose;
 
 export const QUERY_OPERATIONS: Readonly<Record<string, QueryOperation>> = {
-  CreateServiceSpecificCredential: {
-    members: { UserName: 'string', ServiceName: 'string', CredentialAgeDays: 'integer' },
-    run: (engine, input, ctx) =>
-      engine
-        .createServiceSpecificCredential(asRequest(input), ctx)
-        .map((out) => ({ ServiceSpecificCredential: credentialXml(out.ServiceSpecificCredential) })),
-  },
-  ListServiceSpecificCredentials: {
-    members: { UserName: 'string', ServiceName: 'string', AllUsers: 'boolean', Marker: 'string', MaxItems: 'integer' },
-    run: (engine, input, ctx) =>
-      engine.listServiceSpecificCredentials(asRequest(input), ctx).map((out) => ({
-        ServiceSpecificCredentials: { member: out.ServiceSpecificCredentials.map(credentialMetadataXml) },
-        IsTruncated: xmlBoolean(out.IsTruncated),
-        Marker: optional(out.Marker, text),
-      })),
-  },
-  ResetServiceSpecificCredential: {
-    members: { ServiceSpecificCredentialId: 'string', UserName: 'string' },
-    run: (engine, input, ctx) =>
-      engine
-        .resetServiceSpecificCredential(asRequest(input), ctx)
-        .map((out) => ({ ServiceSpecificCredential: credentialXml(out.ServiceSpecificCredential) })),
-  },
-  UpdateServiceSpecificCredential: {
-    members: { ServiceSpecificCredentialId: 'string', Status: 'string', UserName: 'string' },
-    run: (engine, input, ctx) => engine.updateServiceSpecificCredential(asRequest(input), ctx).map(noResult),
-  },
-  DeleteServiceSpecificCredential: {
-    members: { ServiceSpecificCredentialId: 'string', UserName: 'string' },
-    run: (engine, input, ctx) => engine.deleteServiceSpecificCredential(asRequest(input), ctx).map(noResult),
-  },
-  CreateUser: {
-    members: { UserName: 'string', Path: 'string' },
-    run: (engine, input, ctx) => engine.createUser(asRequest(input), ctx).map((out) => ({ User: userXml(out.User) })),
-  },
-  GetUser: {
-    members: { UserName: 'string' },
-    run: (engine, input, ctx) => engine.getUser(asRequest(input), ctx).map((out) => ({ User: userXml(out.User) })),
-  },
-  DeleteUser: {
-    members: { UserName: 'string' },
-    run: (engine, input, ctx) => engine.deleteUser(asRequest(input), ctx).map(noResult),
-  },
-  ListUsers: {
-    members: { PathPrefix: 'string', Marker: 'string', MaxItems: 'integer' },
-    run: (engine, input, ctx) =>
-      engine.listUsers(asRequest(input), ctx).map((out) => ({
-        Users: { member: out.Users.map(userXml) },
-        IsTruncated: xmlBoolean(out.IsTruncated),
-        Marker: optional(out.Marker, text),
-      })),
-  },
+  CreateServiceSpecificCredential: operation(
+    { UserName: 'string', ServiceName: 'string', CredentialAgeDays: 'integer' },
+    (engine, input, ctx) => engine.createServiceSpecificCredential(asRequest(input), ctx),
+    (out) => ({ ServiceSpecificCredential: credentialXml(out.ServiceSpecificCredential) }),
+  ),
+  ListServiceSpecificCredentials: operation(
+    { UserName: 'string', ServiceName: 'string', AllUsers: 'boolean', Marker: 'string', MaxItems: 'integer' },
+    (engine, input, ctx) => engine.listServiceSpecificCredentials(asRequest(input), ctx),
+    (out) => ({
+      ServiceSpecificCredentials: { member: out.ServiceSpecificCredentials.map(credentialMetadataXml) },
+      IsTruncated: xmlBoolean(out.IsTruncated),
+      Marker: optional(out.Marker, text),
+    }),
+  ),
+  ResetServiceSpecificCredential: operation(
+    { ServiceSpecificCredentialId: 'string', UserName: 'string' },
+    (engine, input, ctx) => engine.resetServiceSpecificCredential(asRequest(input), ctx),
+    (out) => ({ ServiceSpecificCredential: credentialXml(out.ServiceSpecificCredential) }),
+  ),
+  UpdateServiceSpecificCredential: operation(
+    { ServiceSpecificCredentialId: 'string', Status: 'string', UserName: 'string' },
+    (engine, input, ctx) => engine.updateServiceSpecificCredential(asRequest(input), ctx),
+    noResult,
+  ),
+  DeleteServiceSpecificCredential: operation(
+    { ServiceSpecificCredentialId: 'string', UserName: 'string' },
+    (engine, input, ctx) => engine.deleteServiceSpecificCredential(asRequest(input), ctx),
+    noResult,
+  ),
+  CreateUser: operation(
+    { UserName: 'string', Path: 'string' },
+    (engine, input, ctx) => engine.createUser(asRequest(input), ctx),
+    (out) => ({ User: userXml(out.User) }),
+  ),
+  GetUser: operation(
+    { UserName: 'string' },
+    (engine, input, ctx) => engine.getUser(asRequest(input), ctx),
+    (out) => ({ User: userXml(out.User) }),
+  ),
+  DeleteUser: operation({ UserName: 'string' }, (engine, input, ctx) => engine.deleteUser(asRequest(input), ctx), noResult),
+  ListUsers: operation(
+    { PathPrefix: 'string', Marker: 'string', MaxItems: 'integer' },
+    (engine, input, ctx) => engine.listUsers(asRequest(input), ctx),
+    (out) => ({
+      Users: { member: out.Users.map(userXml) },
+      IsTruncated: xmlBoolean(out.IsTruncated),
+      Marker: optional(out.Marker, text),
+    }),
+  ),
 };
 
 /** The Query actions this endpoint answers, in the order documented. */

@@ -5,8 +5,8 @@ import type { WireError } from './wire-error.js';
 export const IAM_XML_NAMESPACE = 'https://iam.amazonaws.com/doc/2010-05-08/';
 
 /**
- * A node of an answer, in document order. Leaves are already text; `XmlList` renders awsQuery's `<member>` wrapping. Built with
- * fast-xml-parser's XMLBuilder, which escapes `& < > " '` in every text and attribute value.
+ * A node of an answer, in document order. Leaves are already text; `XmlList` renders awsQuery's `<member>` wrapping; an undefined
+ * member is left out.
  */
 export type XmlNode = string | XmlElement | XmlList;
 export interface XmlElement {
@@ -16,6 +16,10 @@ export interface XmlList {
   readonly member: readonly XmlElement[];
 }
 
+/**
+ * fast-xml-parser's XMLBuilder: it escapes `& < > " '` (to `&amp; &lt; &gt; &quot; &apos;`). Every leaf whose text holds one of those
+ * characters (or a character XML cannot carry) is built by it; see `leaf`.
+ */
 const builder = new XMLBuilder({
   ignoreAttributes: false,
   attributeNamePrefix: '@_',
@@ -34,40 +38,73 @@ const NOT_XML_CHAR = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u
 export const xmlSafe = (value: string): string => value.replace(NOT_XML_CHAR, '\uFFFD');
 
 /**
- * IAM renders whole seconds (`2026-03-27T02:34:20Z`); an instant with milliseconds keeps them (`2016-11-01T17:47:22.382Z`, the API
- * reference's example) so that what the SDK parses equals what the engine returned.
+ * True when a text needs nothing done to it: none of the five characters XML escapes, no control character but tab/LF/CR, no
+ * surrogate (paired ones are fine, but are left to the careful path), no U+FFFE/U+FFFF. Per UTF-16 code unit, no `u` flag.
  */
-export const xmlTimestamp = (date: Date): string => date.toISOString().replace(/\.000Z$/, 'Z');
+// eslint-disable-next-line no-control-regex
+const NEEDS_CARE = /[&<>"'\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
 
-export const xmlBoolean = (value: boolean): string => (value ? 'true' : 'false');
+/**
+ * One text element, `<name>text</name>` and a newline. Plain text (the usual case: ids, names, dates, base64 secrets) is written as
+ * it is; any other text is replaced where XML cannot carry it (`xmlSafe`) and the element is built by XMLBuilder, which escapes it.
+ * Both give the same bytes as XMLBuilder over the whole document (checked by test/protocol/xml-render.test.ts).
+ */
+const leaf = (indent: string, name: string, text: string): string =>
+  NEEDS_CARE.test(text) ? indent + (builder.build({ [name]: xmlSafe(text) }) as string) : `${indent}<${name}>${text}</${name}>\n`;
 
-const sanitize = (node: XmlNode | undefined): unknown => {
-  if (node === undefined) return undefined;
-  if (typeof node === 'string') return xmlSafe(node);
-  const out: Record<string, unknown> = {};
-  for (const [name, child] of Object.entries(node)) {
+const INDENTS: string[] = [''];
+const indentOf = (level: number): string => {
+  for (let next = INDENTS.length; next <= level; next += 1) INDENTS.push('  '.repeat(next));
+  return INDENTS[level] as string;
+};
+
+/** The children of an element, one per line at `level`, in document order (undefined members left out). */
+const children = (node: XmlElement, level: number): string => {
+  let out = '';
+  for (const name in node) {
+    const child = node[name];
     if (child === undefined) continue;
-    out[name] = Array.isArray(child) ? child.map((item: XmlElement) => sanitize(item)) : sanitize(child as XmlNode);
+    if (Array.isArray(child)) {
+      for (const item of child as readonly XmlElement[]) out += element(name, item, level);
+    } else {
+      out += element(name, child as XmlNode, level);
+    }
   }
   return out;
 };
 
-/** `<XResponse xmlns=…>[<XResult>…</XResult>]<ResponseMetadata><RequestId>…</RequestId></ResponseMetadata></XResponse>`. */
-export const renderSuccess = (action: string, result: XmlElement | undefined, requestId: string): string =>
-  builder.build({
-    [`${action}Response`]: {
-      '@_xmlns': IAM_XML_NAMESPACE,
-      ...(result === undefined ? {} : { [`${action}Result`]: sanitize(result) }),
-      ResponseMetadata: { RequestId: xmlSafe(requestId) },
-    },
-  }) as string;
+/** An element: a text leaf, or `<name>` + children + `</name>` on their own lines (`<name></name>` when it has none). */
+const element = (name: string, node: XmlNode, level: number): string => {
+  const indent = indentOf(level);
+  if (typeof node === 'string') return leaf(indent, name, node);
+  const inner = children(node as XmlElement, level + 1);
+  return inner === '' ? `${indent}<${name}></${name}>\n` : `${indent}<${name}>\n${inner}${indent}</${name}>\n`;
+};
+
+/**
+ * IAM renders whole seconds (`2026-03-27T02:34:20Z`); an instant with milliseconds keeps them (`2016-11-01T17:47:22.382Z`, the API
+ * reference's example) so that what the SDK parses equals what the engine returned.
+ */
+export const xmlTimestamp = (date: Date): string => {
+  const iso = date.toISOString();
+  return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+};
+
+export const xmlBoolean = (value: boolean): string => (value ? 'true' : 'false');
+
+const ROOT_ATTRIBUTES = ` xmlns="${IAM_XML_NAMESPACE}"`;
+
+/**
+ * `<XResponse xmlns=…>[<XResult>…</XResult>]<ResponseMetadata><RequestId>…</RequestId></ResponseMetadata></XResponse>`, indented by two
+ * spaces, one element per line, as XMLBuilder with `format: true` writes it. `action` is one of the supported actions (never client
+ * text): element names are never escaped.
+ */
+export const renderSuccess = (action: string, result: XmlElement | undefined, requestId: string): string => {
+  const root = `${action}Response`;
+  const body = result === undefined ? '' : element(`${action}Result`, result, 1);
+  return `<${root}${ROOT_ATTRIBUTES}>\n${body}  <ResponseMetadata>\n${leaf('    ', 'RequestId', requestId)}  </ResponseMetadata>\n</${root}>\n`;
+};
 
 /** `<ErrorResponse xmlns=…><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>` (Smithy awsQuery). */
 export const renderError = (error: WireError, requestId: string): string =>
-  builder.build({
-    ErrorResponse: {
-      '@_xmlns': IAM_XML_NAMESPACE,
-      Error: { Type: error.type, Code: xmlSafe(error.code), Message: xmlSafe(error.message) },
-      RequestId: xmlSafe(requestId),
-    },
-  }) as string;
+  `<ErrorResponse${ROOT_ATTRIBUTES}>\n  <Error>\n${leaf('    ', 'Type', error.type)}${leaf('    ', 'Code', error.code)}${leaf('    ', 'Message', error.message)}  </Error>\n${leaf('  ', 'RequestId', requestId)}</ErrorResponse>\n`;
