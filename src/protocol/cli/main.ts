@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import { createLineWriter } from './line-writer.js';
 import { HELP, parseCommand } from './serve-options.js';
 import { type RunningServer, StartupError, startServer } from './serve.js';
 
 const describeError = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** stdout: the startup line, the access log, shutdown messages, in order; written once per event-loop turn (see line-writer.ts). */
+const out = createLineWriter((text) => process.stdout.write(text));
 
 /** The `iam-service-credentials` command: `serve` a local IAM Query endpoint until SIGINT/SIGTERM. */
 const main = async (): Promise<number> => {
@@ -26,7 +30,7 @@ const main = async (): Promise<number> => {
   const shutDown = (running: RunningServer): void => {
     running.close().then(
       () => {
-        console.log('iam-service-credentials: stopped');
+        out.line('iam-service-credentials: stopped');
         finish(0);
       },
       (error: unknown) => {
@@ -37,19 +41,21 @@ const main = async (): Promise<number> => {
   };
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) {
+      out.flush();
       console.error(`iam-service-credentials: ${signal} again, exiting now`);
       process.exit(1);
     }
     stopping = true;
-    console.log(`iam-service-credentials: ${signal} received, shutting down`);
+    out.line(`iam-service-credentials: ${signal} received, shutting down`);
     if (server !== undefined) shutDown(server); // else: still starting, shut down as soon as it is up
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 
   try {
-    server = await startServer(command.config, { log: (line) => console.log(line), error: (line) => console.error(line) });
+    server = await startServer(command.config, { log: (line) => out.line(line), error: (line) => console.error(line) });
   } catch (error) {
+    out.flush();
     console.error(`iam-service-credentials: ${error instanceof StartupError ? error.message : describeError(error)}`);
     return 1;
   }
@@ -58,8 +64,12 @@ const main = async (): Promise<number> => {
 };
 
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    out.flush();
+    process.exit(code);
+  },
   (error: unknown) => {
+    out.flush();
     console.error(`iam-service-credentials: unexpected failure: ${describeError(error)}`);
     process.exit(1);
   },

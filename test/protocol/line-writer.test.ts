@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { createLineWriter } from '../../src/protocol/cli/line-writer.js';
+
+describe('the stdout line writer of the command', () => {
+  it('writes the lines of one event-loop turn together, in order, each ending in a newline', async () => {
+    const writes: string[] = [];
+    const out = createLineWriter((text) => writes.push(text));
+    out.line('a');
+    out.line('b');
+    expect(writes).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toEqual(['a\nb\n']);
+    out.line('c');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toEqual(['a\nb\n', 'c\n']);
+  });
+
+  it('flush() writes what is waiting at once, and nothing when nothing is', () => {
+    const writes: string[] = [];
+    const out = createLineWriter((text) => writes.push(text));
+    out.flush();
+    out.line('x');
+    out.flush();
+    out.flush();
+    expect(writes).toEqual(['x\n']);
+  });
+
+  it('does not let more than 64 KiB wait', () => {
+    const writes: string[] = [];
+    const out = createLineWriter((text) => writes.push(text));
+    const line = 'l'.repeat(1023);
+    for (let index = 0; index < 64; index += 1) out.line(line);
+    expect(writes.join('')).toBe(`${line}\n`.repeat(64));
+  });
+});
