@@ -80,48 +80,6 @@ type BodyOutcome = { readonly kind: 'ok'; readonly body: Buffer } | { readonly k
 
 const EMPTY_BODY = Buffer.alloc(0);
 
-/**
- * Reads the body up to `limit` bytes, then calls `done` once. Past the limit it keeps reading and discarding, so the client gets its
- * 413 instead of a reset connection; past a hard cap (a client that will not stop) it gives up and the connection is closed after
- * the answer.
- */
-const readBody = (req: IncomingMessage, limit: number, done: (outcome: BodyOutcome) => void): void => {
-  const declared = Number(req.headers['content-length']);
-  const hardCap = Math.max(limit * 4, 8 * 1024 * 1024);
-  let tooLarge = Number.isFinite(declared) && declared > limit;
-  let size = 0;
-  let first: Buffer | undefined;
-  let more: Buffer[] | undefined;
-  let settled = false;
-  const settle = (outcome: BodyOutcome): void => {
-    if (settled) return;
-    settled = true;
-    done(outcome);
-  };
-  req.on('data', (chunk: Buffer) => {
-    size += chunk.length;
-    if (size > limit) tooLarge = true;
-    if (!tooLarge) {
-      if (first === undefined) first = chunk;
-      else (more ??= [first]).push(chunk);
-      return;
-    }
-    first = undefined;
-    more = undefined;
-    if (size > hardCap) {
-      req.pause();
-      settle({ kind: 'too-large', abandon: true });
-    }
-  });
-  req.on('end', () => {
-    if (tooLarge) settle({ kind: 'too-large', abandon: false });
-    else settle({ kind: 'ok', body: more !== undefined ? Buffer.concat(more) : (first ?? EMPTY_BODY) });
-  });
-  const aborted = (): void => settle({ kind: 'aborted' });
-  req.on('error', aborted);
-  req.on('close', aborted);
-};
-
 const lookup = (map: QueryServerOptions['accountMap'], accessKeyId: string | undefined): AccountMapping | undefined => {
   if (map === undefined || accessKeyId === undefined) return undefined;
   if (map instanceof Map) return map.get(accessKeyId);
@@ -150,6 +108,137 @@ const send = (res: ServerResponse, answer: QueryResponse, extraHeaders: Readonly
 const ALLOW = { Allow: 'GET, POST' } as const;
 const CLOSE = { Connection: 'close' } as const;
 
+interface ListenerSetup {
+  readonly engine: CredentialEngine;
+  readonly limit: number;
+  readonly log: ((line: string) => void) | undefined;
+  readonly authenticatePath: string | undefined;
+}
+
+/**
+ * One request and its answer. A class rather than closures made per request: its methods are shared. Behaves as if the whole
+ * request were one async function whose rejection destroys the response: an answer that cannot be sent (a header value a custom
+ * requestId generator made invalid, say) or a throwing log function never escapes as an exception.
+ */
+class Exchange {
+  private size = 0;
+  private tooLarge: boolean;
+  private first: Buffer | undefined;
+  private more: Buffer[] | undefined;
+  private settled = false;
+
+  constructor(
+    private readonly setup: ListenerSetup,
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    private readonly started: bigint,
+    private readonly method: string,
+    private readonly path: string,
+    private readonly queryString: string,
+    private readonly requestId: string,
+    private readonly accountId: string | undefined,
+    private readonly callerUserName: string | undefined,
+  ) {
+    const declared = Number(req.headers['content-length']);
+    this.tooLarge = Number.isFinite(declared) && declared > setup.limit;
+  }
+
+  /**
+   * Reads the body up to the limit, then answers. Past the limit it keeps reading and discarding, so the client gets its 413 instead
+   * of a reset connection; past a hard cap (a client that will not stop) it gives up and the connection is closed after the answer.
+   */
+  start(): void {
+    this.req.on('data', (chunk: Buffer) => this.data(chunk));
+    this.req.on('end', () => {
+      if (this.tooLarge) this.settle({ kind: 'too-large', abandon: false });
+      else this.settle({ kind: 'ok', body: this.more !== undefined ? Buffer.concat(this.more) : (this.first ?? EMPTY_BODY) });
+    });
+    this.req.on('error', () => this.settle({ kind: 'aborted' }));
+    this.req.on('close', () => this.settle({ kind: 'aborted' }));
+  }
+
+  private data(chunk: Buffer): void {
+    this.size += chunk.length;
+    if (this.size > this.setup.limit) this.tooLarge = true;
+    if (!this.tooLarge) {
+      if (this.first === undefined) this.first = chunk;
+      else (this.more ??= [this.first]).push(chunk);
+      return;
+    }
+    this.first = undefined;
+    this.more = undefined;
+    if (this.size > Math.max(this.setup.limit * 4, 8 * 1024 * 1024)) {
+      this.req.pause();
+      this.settle({ kind: 'too-large', abandon: true });
+    }
+  }
+
+  private settle(body: BodyOutcome): void {
+    if (this.settled) return;
+    this.settled = true;
+    try {
+      this.respond(body);
+    } catch {
+      this.fail();
+    }
+  }
+
+  private respond(body: BodyOutcome): void {
+    const { engine, limit, log, authenticatePath } = this.setup;
+    const { req, res, method, requestId } = this;
+    if (body.kind === 'aborted') {
+      res.destroy();
+      if (log !== undefined) log(this.accessLine({}, 'client-aborted'));
+      return;
+    }
+    if (authenticatePath !== undefined && this.path === authenticatePath && method === 'POST' && body.kind === 'ok') {
+      authenticateOverHttp(engine, body.body, requestId).then(
+        (answer) => this.finishOrFail(answer),
+        () => this.fail(),
+      );
+    } else if (method !== 'POST' && method !== 'GET') {
+      this.finish(renderQueryError(methodNotAllowed(method), requestId), ALLOW);
+    } else if (body.kind === 'too-large') {
+      if (body.abandon) res.on('finish', () => req.socket.destroy());
+      this.finish(renderQueryError(requestEntityTooLarge(limit), requestId), CLOSE);
+    } else {
+      const request: { -readonly [K in keyof QueryRequest]: QueryRequest[K] } = {
+        body: method === 'POST' ? body.body : '',
+        queryString: this.queryString,
+        headers: req.headers,
+      };
+      if (this.accountId !== undefined) request.accountId = this.accountId;
+      if (this.callerUserName !== undefined) request.callerUserName = this.callerUserName;
+      answerQueryRequest(engine, request, requestId).then(
+        (answer) => this.finishOrFail(answer),
+        () => this.fail(),
+      );
+    }
+  }
+
+  private finish(answer: QueryResponse, extraHeaders?: Readonly<Record<string, string>>): void {
+    send(this.res, answer, extraHeaders);
+    const { log } = this.setup;
+    if (log !== undefined) log(this.accessLine(answer));
+  }
+
+  private finishOrFail(answer: QueryResponse): void {
+    try {
+      this.finish(answer);
+    } catch {
+      this.fail();
+    }
+  }
+
+  private fail(): void {
+    if (!this.res.headersSent) this.res.destroy();
+  }
+
+  private accessLine(answer: Partial<Pick<QueryResponse, 'status' | 'action' | 'errorCode'>>, note?: string): string {
+    return accessLine(this.req, this.method, this.path, answer, this.accountId, this.requestId, this.started, note);
+  }
+}
+
 /**
  * A node:http request listener that answers AWS Query requests (POST with a form body, or GET with a query string) on every path.
  * Mount it in your own server, or use createQueryServer.
@@ -158,73 +247,21 @@ export const createQueryRequestListener = (engine: CredentialEngine, options: Qu
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (!Number.isSafeInteger(limit) || limit < 0) throw new TypeError('createQueryRequestListener: maxBodyBytes must be a non-negative integer');
   const newRequestId = options.requestId ?? randomUUID;
-  const { log, accountMap, authenticatePath } = options;
-
-  const serve = (req: IncomingMessage, res: ServerResponse): void => {
-    const started = log === undefined ? 0n : process.hrtime.bigint();
-    const url = req.url ?? '/';
-    const queryAt = url.indexOf('?');
-    const path = queryAt === -1 ? url : url.slice(0, queryAt);
-    const queryString = queryAt === -1 ? '' : url.slice(queryAt + 1);
-    const method = req.method ?? 'GET';
-    const requestId = newRequestId();
-    // Without a map every request acts in the default account: the access key id is not even looked for.
-    const mapping = accountMap === undefined ? undefined : lookup(accountMap, accessKeyIdOf(req.headers, queryString));
-    const accountId = mapping?.accountId ?? options.accountId;
-
-    const finish = (answer: QueryResponse, extraHeaders?: Readonly<Record<string, string>>): void => {
-      send(res, answer, extraHeaders);
-      if (log !== undefined) log(accessLine(req, method, path, answer, accountId, requestId, started));
-    };
-    // As if the whole request were one async function whose rejection destroys the response: an answer that cannot be sent (a
-    // header value a custom requestId generator made invalid, say) or a throwing log function never escapes as an exception.
-    const failed = (): void => {
-      if (!res.headersSent) res.destroy();
-    };
-    const finishOrFail = (answer: QueryResponse): void => {
-      try {
-        finish(answer);
-      } catch {
-        failed();
-      }
-    };
-
-    const respond = (body: BodyOutcome): void => {
-      if (body.kind === 'aborted') {
-        res.destroy();
-        if (log !== undefined) log(accessLine(req, method, path, {}, accountId, requestId, started, 'client-aborted'));
-        return;
-      }
-      if (authenticatePath !== undefined && path === authenticatePath && method === 'POST' && body.kind === 'ok') {
-        authenticateOverHttp(engine, body.body, requestId).then(finishOrFail, failed);
-      } else if (method !== 'POST' && method !== 'GET') {
-        finish(renderQueryError(methodNotAllowed(method), requestId), ALLOW);
-      } else if (body.kind === 'too-large') {
-        if (body.abandon) res.on('finish', () => req.socket.destroy());
-        finish(renderQueryError(requestEntityTooLarge(limit), requestId), CLOSE);
-      } else {
-        const request: { -readonly [K in keyof QueryRequest]: QueryRequest[K] } = {
-          body: method === 'POST' ? body.body : '',
-          queryString,
-          headers: req.headers,
-        };
-        if (accountId !== undefined) request.accountId = accountId;
-        if (mapping?.userName !== undefined) request.callerUserName = mapping.userName;
-        answerQueryRequest(engine, request, requestId).then(finishOrFail, failed);
-      }
-    };
-    readBody(req, limit, (body) => {
-      try {
-        respond(body);
-      } catch {
-        failed();
-      }
-    });
-  };
+  const { log, accountMap } = options;
+  const setup: ListenerSetup = { engine, limit, log, authenticatePath: options.authenticatePath };
 
   return (req, res) => {
     try {
-      serve(req, res);
+      const started = log === undefined ? 0n : process.hrtime.bigint();
+      const url = req.url ?? '/';
+      const queryAt = url.indexOf('?');
+      const path = queryAt === -1 ? url : url.slice(0, queryAt);
+      const queryString = queryAt === -1 ? '' : url.slice(queryAt + 1);
+      const requestId = newRequestId();
+      // Without a map every request acts in the default account: the access key id is not even looked for.
+      const mapping = accountMap === undefined ? undefined : lookup(accountMap, accessKeyIdOf(req.headers, queryString));
+      const accountId = mapping?.accountId ?? options.accountId;
+      new Exchange(setup, req, res, started, req.method ?? 'GET', path, queryString, requestId, accountId, mapping?.userName).start();
     } catch {
       if (!res.headersSent) res.destroy();
     }
