@@ -9,6 +9,9 @@ export interface Ordered {
 const compare = (a: Ordered, createTime: number, credentialId: string): number =>
   compareListingOrder(a.createTime, a.credentialId, createTime, credentialId);
 
+/** How many of the newest entries `indexOf` checks before its binary search. */
+const RECENT = 4;
+
 /**
  * Entries kept in listing order (that of `compareCredentialPositions`), so a page is a binary search and a slice rather than a scan
  * and a sort. Creates arrive in clock order, so an insert is almost always an append.
@@ -42,14 +45,27 @@ export class OrderedCredentials<T extends Ordered> {
     this.entries.splice(this.lowerBound(entry.createTime, entry.credentialId, true), 0, entry);
   }
 
-  replace(entry: T): void {
+  /**
+   * Where the entry with this id is, or -1. The last few entries are looked at first: the usual target is a credential created
+   * moments ago, and a binary search over a large index touches one cold entry per step.
+   */
+  private indexOf(entry: T): number {
+    const entries = this.entries;
+    for (let index = entries.length - 1, stop = Math.max(0, entries.length - RECENT); index >= stop; index -= 1) {
+      if ((entries[index] as T).credentialId === entry.credentialId) return index;
+    }
     const index = this.lowerBound(entry.createTime, entry.credentialId, true);
-    if (this.entries[index]?.credentialId === entry.credentialId) this.entries[index] = entry;
+    return entries[index]?.credentialId === entry.credentialId ? index : -1;
+  }
+
+  replace(entry: T): void {
+    const index = this.indexOf(entry);
+    if (index >= 0) this.entries[index] = entry;
   }
 
   remove(entry: T): void {
-    const index = this.lowerBound(entry.createTime, entry.credentialId, true);
-    if (this.entries[index]?.credentialId === entry.credentialId) this.entries.splice(index, 1);
+    const index = this.indexOf(entry);
+    if (index >= 0) this.entries.splice(index, 1);
   }
 
   /** Up to `limit` entries after `after` that satisfy `keep`, and whether more such entries follow. */
