@@ -45,10 +45,10 @@ const decodeComponent = (text: string): string | undefined => {
 };
 
 /**
- * Calls `pair` for each `name=value` of a form-urlencoded text, decoded, in order; false (after the pairs before it) at the first
+ * Calls `sink.add` for each `name=value` of a form-urlencoded text, decoded, in order; false (after the pairs before it) at the first
  * malformed one. Same rules as parseForm.
  */
-export const forEachFormPair = (text: string, pair: (name: string, value: string) => void): boolean => {
+export const forEachFormPair = (text: string, sink: { add(name: string, value: string): void }): boolean => {
   const length = text.length;
   let start = 0;
   while (start <= length) {
@@ -60,7 +60,7 @@ export const forEachFormPair = (text: string, pair: (name: string, value: string
       const name = decodeComponent(equals === -1 ? segment : segment.slice(0, equals));
       const value = equals === -1 ? '' : decodeComponent(segment.slice(equals + 1));
       if (name === undefined || value === undefined) return false;
-      pair(name, value);
+      sink.add(name, value);
     }
     start = end + 1;
   }
@@ -73,5 +73,5 @@ export const forEachFormPair = (text: string, pair: (name: string, value: string
  */
 export const parseForm = (text: string): Result<FormPair[], FormError> => {
   const pairs: FormPair[] = [];
-  return forEachFormPair(text, (name, value) => pairs.push({ name, value })) ? ok(pairs) : err('malformed');
+  return forEachFormPair(text, { add: (name, value) => pairs.push({ name, value }) }) ? ok(pairs) : err('malformed');
 };

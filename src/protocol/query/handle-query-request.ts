@@ -89,10 +89,10 @@ class Params {
   readonly first = new Map<string, string>();
   repeated: Set<string> | undefined;
 
-  readonly add = (name: string, value: string): void => {
+  add(name: string, value: string): void {
     if (!this.first.has(name)) this.first.set(name, value);
     else (this.repeated ??= new Set()).add(name);
-  };
+  }
 
   /** One value, absent, or a duplicate. */
   single(name: string): string | undefined | typeof DUPLICATE {
@@ -106,10 +106,10 @@ const parseRequest = (request: QueryRequest): Parsed => {
   if (hasBody && !isFormBody(headerValue(request.headers, 'content-type'))) return { ok: false, error: unsupportedContentType() };
   const params = new Params();
   const queryString = request.queryString ?? '';
-  if (queryString !== '' && !forEachFormPair(queryString, params.add)) return { ok: false, error: malformedQueryString() };
+  if (queryString !== '' && !forEachFormPair(queryString, params)) return { ok: false, error: malformedQueryString() };
   if (hasBody) {
     const text = bodyText(request.body);
-    if (text === undefined || !forEachFormPair(text, params.add)) return { ok: false, error: malformedQueryString() };
+    if (text === undefined || !forEachFormPair(text, params)) return { ok: false, error: malformedQueryString() };
   }
 
   // An empty Action/Version counts as absent.
