@@ -1,4 +1,3 @@
-import { Agent, request } from 'node:http';
 import autocannon, { type AutocannonRequest, type AutocannonResult } from 'autocannon';
 
 export const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
@@ -89,65 +88,3 @@ export const listRequests = (): AutocannonRequest[] => [
 
 export const postForm = async (url: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> =>
   fetch(url, { method: 'POST', headers: { ...FORM_HEADERS, ...headers }, body: form(fields) });
-
-/**
- * The same Create-then-Delete closed loop as `createDeleteRequests`, driven by node:http with a keep-alive Agent instead of autocannon: for
- * servers that close the connection after each response (moto's werkzeug server speaks HTTP/1.0), which autocannon does not survive.
- */
-export const runCreateDeleteWithHttpAgent = async (
-  url: string,
-  connections: number,
-  seconds: number,
-  users: number,
-  kind: 'service-specific' | 'access-key',
-  headers: Record<string, string> = {},
-): Promise<LoadFigures> => {
-  const latencies: number[] = [];
-  let failures = 0;
-  let next = 0;
-  const idPattern = kind === 'service-specific' ? /<ServiceSpecificCredentialId>([^<]+)</ : /<AccessKeyId>([^<]+)</;
-  const agent = new Agent({ keepAlive: true, maxSockets: connections });
-  const target = new URL(url);
-  const timed = (fields: Record<string, string>): Promise<string> =>
-    new Promise((resolve, reject) => {
-      const sent = performance.now();
-      const body = form(fields);
-      const outgoing = request(
-        { host: target.hostname, port: target.port, path: '/', method: 'POST', agent, headers: { ...FORM_HEADERS, ...headers, 'content-length': Buffer.byteLength(body) } },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => {
-            latencies.push(performance.now() - sent);
-            if (response.statusCode !== 200) failures += 1;
-            resolve(Buffer.concat(chunks).toString('utf8'));
-          });
-          response.on('error', reject);
-        },
-      );
-      outgoing.on('error', reject);
-      outgoing.end(body);
-    });
-  const started = performance.now();
-  const deadline = started + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: connections }, async () => {
-      while (performance.now() < deadline) {
-        const user = `user${next}`;
-        next = (next + 1) % users;
-        if (kind === 'service-specific') {
-          const created = await timed({ Action: 'CreateServiceSpecificCredential', UserName: user, ServiceName: 'codecommit.amazonaws.com' });
-          await timed({ Action: 'DeleteServiceSpecificCredential', UserName: user, ServiceSpecificCredentialId: idPattern.exec(created)?.[1] ?? '' });
-        } else {
-          const created = await timed({ Action: 'CreateAccessKey', UserName: user });
-          await timed({ Action: 'DeleteAccessKey', UserName: user, AccessKeyId: idPattern.exec(created)?.[1] ?? '' });
-        }
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const percentile = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? Number.NaN;
-  return { requestsPerSecond: latencies.length / elapsed, p50Ms: percentile(50), p99Ms: percentile(99), failures };
-};
