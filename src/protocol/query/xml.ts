@@ -45,12 +45,39 @@ export const xmlSafe = (value: string): string => value.replace(NOT_XML_CHAR, '\
 const NEEDS_CARE = /[&<>"'\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
 
 /**
+ * Texts already found plain. The same texts come back request after request (user names, statuses, service names, credential ids,
+ * cached timestamps), usually as the same string objects, whose hash V8 keeps: a Set lookup is cheaper than running the regex again.
+ * Bounded: cleared when full, so client-chosen texts cannot grow it without limit.
+ */
+const PLAIN_TEXTS = new Set<string>();
+const PLAIN_TEXTS_MAX = 4096;
+const PLAIN_TEXT_MAX_LENGTH = 256;
+const isPlain = (text: string): boolean => {
+  if (PLAIN_TEXTS.has(text)) return true;
+  if (NEEDS_CARE.test(text)) return false;
+  if (text.length <= PLAIN_TEXT_MAX_LENGTH) {
+    if (PLAIN_TEXTS.size >= PLAIN_TEXTS_MAX) PLAIN_TEXTS.clear();
+    PLAIN_TEXTS.add(text);
+  }
+  return true;
+};
+
+/**
  * One text element, `<name>text</name>` and a newline. Plain text (the usual case: ids, names, dates, base64 secrets) is written as
  * it is; any other text is replaced where XML cannot carry it (`xmlSafe`) and the element is built by XMLBuilder, which escapes it.
  * Both give the same bytes as XMLBuilder over the whole document (checked by test/protocol/xml-render.test.ts).
  */
 const leaf = (indent: string, name: string, text: string): string =>
-  NEEDS_CARE.test(text) ? indent + (builder.build({ [name]: xmlSafe(text) }) as string) : `${indent}<${name}>${text}</${name}>\n`;
+  (SECRET_ELEMENTS.has(name) ? !NEEDS_CARE.test(text) : isPlain(text))
+    ? `${indent}<${name}>${text}</${name}>\n`
+    : indent + (builder.build({ [name]: xmlSafe(text) }) as string);
+
+/** Secrets are checked every time, never remembered by isPlain. */
+const SECRET_ELEMENTS = new Set(['ServicePassword', 'ServiceCredentialSecret']);
+
+/** The RequestId element: a new text each time, so it is checked but not remembered. */
+const requestIdLeaf = (indent: string, requestId: string): string =>
+  NEEDS_CARE.test(requestId) ? leaf(indent, 'RequestId', requestId) : `${indent}<RequestId>${requestId}</RequestId>\n`;
 
 const INDENTS: string[] = [''];
 const indentOf = (level: number): string => {
@@ -82,13 +109,27 @@ const element = (name: string, node: XmlNode, level: number): string => {
 };
 
 /**
+ * Instant (ms) -> its rendering. Answers render the same stored instants (creation dates) again and again, each time from a fresh
+ * Date; `toISOString` is the costliest part of a List member. Bounded: cleared when full.
+ */
+const TIMESTAMPS = new Map<number, string>();
+const TIMESTAMPS_MAX = 4096;
+
+/**
  * IAM renders whole seconds (`2026-03-27T02:34:20Z`); an instant with milliseconds keeps them (`2016-11-01T17:47:22.382Z`, the API
  * reference's example) so that what the SDK parses equals what the engine returned.
  */
 export const xmlTimestamp = (date: Date): string => {
-  const iso = date.toISOString();
-  return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+  const time = date.getTime();
+  const known = TIMESTAMPS.get(time);
+  if (known !== undefined) return known;
+  const iso = date.toISOString(); // throws for an invalid date, as before (NaN is never cached)
+  const text = iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+  if (TIMESTAMPS.size >= TIMESTAMPS_MAX) TIMESTAMPS.clear();
+  TIMESTAMPS.set(time, text);
+  return text;
 };
+
 
 export const xmlBoolean = (value: boolean): string => (value ? 'true' : 'false');
 
@@ -102,9 +143,9 @@ const ROOT_ATTRIBUTES = ` xmlns="${IAM_XML_NAMESPACE}"`;
 export const renderSuccess = (action: string, result: XmlElement | undefined, requestId: string): string => {
   const root = `${action}Response`;
   const body = result === undefined ? '' : element(`${action}Result`, result, 1);
-  return `<${root}${ROOT_ATTRIBUTES}>\n${body}  <ResponseMetadata>\n${leaf('    ', 'RequestId', requestId)}  </ResponseMetadata>\n</${root}>\n`;
+  return `<${root}${ROOT_ATTRIBUTES}>\n${body}  <ResponseMetadata>\n${requestIdLeaf('    ', requestId)}  </ResponseMetadata>\n</${root}>\n`;
 };
 
 /** `<ErrorResponse xmlns=…><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>` (Smithy awsQuery). */
 export const renderError = (error: WireError, requestId: string): string =>
-  `<ErrorResponse${ROOT_ATTRIBUTES}>\n  <Error>\n${leaf('    ', 'Type', error.type)}${leaf('    ', 'Code', error.code)}${leaf('    ', 'Message', error.message)}  </Error>\n${leaf('  ', 'RequestId', requestId)}</ErrorResponse>\n`;
+  `<ErrorResponse${ROOT_ATTRIBUTES}>\n  <Error>\n${leaf('    ', 'Type', error.type)}${leaf('    ', 'Code', error.code)}${leaf('    ', 'Message', error.message)}  </Error>\n${requestIdLeaf('  ', requestId)}</ErrorResponse>\n`;
