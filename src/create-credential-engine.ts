@@ -1,11 +1,13 @@
-import { createInMemoryStore } from './adapters/memory/in-memory-store.js';
-import { createInMemoryUserDirectory } from './adapters/memory/in-memory-user-directory.js';
+import { createImmediateStore } from './adapters/memory/in-memory-store.js';
+import { createImmediateUserDirectory } from './adapters/memory/in-memory-user-directory.js';
 import { cryptoRandom } from './adapters/system/crypto-random.js';
 import { systemClock } from './adapters/system/system-clock.js';
 import { assembleEngine, type CredentialEngine, type CredentialEngineOptions } from './app/credential-engine.js';
 import { isAccountId } from './domain/account.js';
 import { createIdGenerator } from './domain/secrets.js';
 import { defaultServiceCatalogue } from './domain/service-catalogue.js';
+import type { CredentialStore } from './ports/credential-store.port.js';
+import type { UserDirectory } from './ports/user-directory.port.js';
 
 export const DEFAULT_ACCOUNT_ID = '123456789012';
 
@@ -24,15 +26,22 @@ export const createCredentialEngine = (options: CredentialEngineOptions = {}): C
   }
   const random = options.random ?? cryptoRandom;
   const randomBytes = (size: number): Uint8Array => random.bytes(size);
+  // With both embedded in-memory adapters (the default), Create and Delete call them synchronously: see EngineDependencies.immediate.
+  const embeddedStore = options.store === undefined ? createImmediateStore() : undefined;
+  const embeddedUsers = options.users === undefined ? createImmediateUserDirectory() : undefined;
+  const store = options.store ?? (embeddedStore as CredentialStore);
+  const users = options.users ?? (embeddedUsers as UserDirectory);
+  const immediate = embeddedStore !== undefined && embeddedUsers !== undefined ? { store: embeddedStore, users: embeddedUsers } : undefined;
   return assembleEngine({
     defaultAccountId,
-    store: options.store ?? createInMemoryStore(),
-    users: options.users ?? createInMemoryUserDirectory(),
+    store,
+    users,
     clock: options.clock ?? systemClock,
     randomBytes,
     newId: createIdGenerator(randomBytes),
     services: options.services ?? defaultServiceCatalogue,
     unsupportedServiceError,
     onInternalError: options.onInternalError ?? (() => undefined),
+    ...(immediate === undefined ? {} : { immediate }),
   });
 };

@@ -2,18 +2,23 @@ import { err, ok, ResultAsync, type Result } from 'neverthrow';
 import { shownSecret } from '../domain/api-key.js';
 import { toIssuedCredential, type CredentialRecord } from '../domain/credential.js';
 import { expirationDateFor } from '../domain/expiry.js';
-import { type IamError, invalidInput, noSuchUser } from '../domain/iam-error.js';
+import { type IamError, invalidInput, noSuchUser, unsupportedService } from '../domain/iam-error.js';
 import { checkQuota } from '../domain/quota.js';
 import { digestSecret, generateSecret, type SecretDigest } from '../domain/secrets.js';
-import type { ServiceCredentialKind } from '../domain/service-catalogue.js';
+import { lookupService, type ServiceCredentialKind } from '../domain/service-catalogue.js';
 import { deriveServiceUserName } from '../domain/service-user-name.js';
 import type { CreateServiceSpecificCredentialRequest, CreateServiceSpecificCredentialResponse } from '../domain/shapes.js';
-import { isUserName } from '../domain/user.js';
+import { isUserName, type UserRecord } from '../domain/user.js';
 import { credentialAgeDaysSpec, serviceNameSpec, userNameSpec, validateRequest } from '../domain/validation.js';
 import type { CreateCredentialCommand, CreateCredentialOutcome, CreationSnapshot } from '../ports/credential-store.port.js';
-import { type EngineDependencies, portFailure, type RequestContext, resolveAccountId } from './engine-dependencies.js';
-import { findService } from './find-service.js';
-import { lookupUser } from './find-user.js';
+import {
+  type EngineDependencies,
+  type ImmediateAdapters,
+  portFailure,
+  type RequestContext,
+  resolveAccountId,
+  type UserIdentity,
+} from './engine-dependencies.js';
 
 const createSpecs = [userNameSpec(true), serviceNameSpec(true), credentialAgeDaysSpec];
 
@@ -50,67 +55,150 @@ class CreateCommand implements CreateCredentialCommand {
   }
 }
 
-const run = async (
+/** What Create acts on once the request passed validation. */
+class CreateInput {
+  constructor(
+    readonly accountId: string,
+    readonly userName: string,
+    readonly serviceName: string,
+    readonly credentialAgeDays: number | undefined,
+  ) {}
+}
+
+/** Validation, then the account. */
+const readInput = (
   deps: EngineDependencies,
   request: CreateServiceSpecificCredentialRequest,
   ctx: RequestContext | undefined,
-): Promise<Result<CreateServiceSpecificCredentialResponse, IamError>> => {
-  let input: CreateServiceSpecificCredentialRequest;
+): CreateInput | IamError => {
+  let userName: string;
+  let serviceName: string;
+  let credentialAgeDays: number | undefined;
   // The common case (a valid UserName, a ServiceName, no CredentialAgeDays) passes every check without the generic validator.
   if (isUserName(request?.UserName) && typeof request.ServiceName === 'string' && request.CredentialAgeDays == null) {
-    input = { UserName: request.UserName, ServiceName: request.ServiceName };
+    userName = request.UserName;
+    serviceName = request.ServiceName;
+    credentialAgeDays = undefined;
   } else {
     const validated = validateRequest<CreateServiceSpecificCredentialRequest>(request, createSpecs);
-    if (validated.isErr()) return err(validated.error);
-    input = validated.value;
+    if (validated.isErr()) return validated.error;
+    userName = validated.value.UserName;
+    serviceName = validated.value.ServiceName;
+    credentialAgeDays = validated.value.CredentialAgeDays;
   }
-  const resolved = resolveAccountId(deps, ctx);
-  if (resolved.isErr()) return err(resolved.error);
-  const accountId = resolved.value;
-  const found = await lookupUser(deps, accountId, input.UserName);
-  if (found.isErr()) return err(found.error);
-  const user = found.value;
-  const supported = findService(deps, input.ServiceName);
-  if (supported.isErr()) return err(supported.error);
-  const service = supported.value;
-  if (service.kind !== 'api-key' && input.CredentialAgeDays !== undefined) {
-    return err(
-      invalidInput(`CredentialAgeDays is only valid for services that support long-term API keys; ${input.ServiceName} does not.`),
-    );
+  // The default account (no context, or the context names it) needs no check.
+  let accountId = ctx?.accountId ?? deps.defaultAccountId;
+  if (accountId !== deps.defaultAccountId) {
+    const resolved = resolveAccountId(deps, ctx);
+    if (resolved.isErr()) return resolved.error;
+    accountId = resolved.value;
+  }
+  return new CreateInput(accountId, userName, serviceName, credentialAgeDays);
+};
+
+/** What the store is asked to do, and what the answer needs besides the stored record. */
+class Issue {
+  constructor(
+    readonly command: CreateCommand,
+    readonly service: ServiceCredentialKind,
+    readonly innerSecret: string,
+    readonly now: Date,
+  ) {}
+}
+
+/** Once the user is known: the service, CredentialAgeDays against it, then the new id, secret and dates. */
+const prepareIssue = (deps: EngineDependencies, input: CreateInput, user: UserIdentity): Issue | IamError => {
+  const service = lookupService(deps.services, input.serviceName);
+  if (service === undefined) return unsupportedService(input.serviceName, deps.unsupportedServiceError);
+  if (service.kind !== 'api-key' && input.credentialAgeDays !== undefined) {
+    return invalidInput(`CredentialAgeDays is only valid for services that support long-term API keys; ${input.serviceName} does not.`);
   }
 
   const now = deps.clock.now();
   const credentialId = deps.newId('ACCA');
   const innerSecret = generateSecret(service.kind, deps.randomBytes);
-  const expirationDate = input.CredentialAgeDays === undefined ? undefined : expirationDateFor(now, input.CredentialAgeDays);
+  const expirationDate = input.credentialAgeDays === undefined ? undefined : expirationDateFor(now, input.credentialAgeDays);
   const command = new CreateCommand(
-    accountId,
+    input.accountId,
     user.userId,
     user.userName,
-    input.ServiceName,
+    input.serviceName,
     credentialId,
     service.kind,
     digestSecret(innerSecret),
     now,
     expirationDate,
   );
+  return new Issue(command, service, innerSecret, now);
+};
 
-  let outcome: CreateCredentialOutcome;
-  try {
-    outcome = await deps.store.createCredential(command);
-  } catch (cause) {
-    return portFailure(deps, cause);
-  }
+const answer = (
+  input: CreateInput,
+  issue: Issue,
+  outcome: CreateCredentialOutcome,
+): Result<CreateServiceSpecificCredentialResponse, IamError> => {
   switch (outcome.outcome) {
     case 'rejected':
       return err(outcome.error);
     case 'owner-closed':
-      return err(noSuchUser(input.UserName));
+      return err(noSuchUser(input.userName));
     case 'created': {
-      const secret = shownSecret(service.kind, outcome.record.serviceUserName, service, innerSecret);
-      return ok({ ServiceSpecificCredential: toIssuedCredential(outcome.record, secret, now) });
+      const secret = shownSecret(issue.service.kind, outcome.record.serviceUserName, issue.service, issue.innerSecret);
+      return ok({ ServiceSpecificCredential: toIssuedCredential(outcome.record, secret, issue.now) });
     }
   }
+};
+
+const run = async (
+  deps: EngineDependencies,
+  request: CreateServiceSpecificCredentialRequest,
+  ctx: RequestContext | undefined,
+): Promise<Result<CreateServiceSpecificCredentialResponse, IamError>> => {
+  const input = readInput(deps, request, ctx);
+  if (!(input instanceof CreateInput)) return err(input);
+  let user: UserRecord | undefined;
+  try {
+    user = await deps.users.getUser(input.accountId, input.userName);
+  } catch (cause) {
+    return portFailure(deps, cause);
+  }
+  if (user === undefined) return err(noSuchUser(input.userName));
+  const issue = prepareIssue(deps, input, user);
+  if (!(issue instanceof Issue)) return err(issue);
+  let outcome: CreateCredentialOutcome;
+  try {
+    outcome = await deps.store.createCredential(issue.command);
+  } catch (cause) {
+    return portFailure(deps, cause);
+  }
+  return answer(input, issue, outcome);
+};
+
+/** The same steps as `run` over adapters that answer at once. */
+const runNow = (
+  deps: EngineDependencies,
+  immediate: ImmediateAdapters,
+  request: CreateServiceSpecificCredentialRequest,
+  ctx: RequestContext | undefined,
+): Result<CreateServiceSpecificCredentialResponse, IamError> => {
+  const input = readInput(deps, request, ctx);
+  if (!(input instanceof CreateInput)) return err(input);
+  let user: UserIdentity | undefined;
+  try {
+    user = immediate.users.findUserNow(input.accountId, input.userName);
+  } catch (cause) {
+    return portFailure(deps, cause);
+  }
+  if (user === undefined) return err(noSuchUser(input.userName));
+  const issue = prepareIssue(deps, input, user);
+  if (!(issue instanceof Issue)) return err(issue);
+  let outcome: CreateCredentialOutcome;
+  try {
+    outcome = immediate.store.createCredentialNow(issue.command);
+  } catch (cause) {
+    return portFailure(deps, cause);
+  }
+  return answer(input, issue, outcome);
 };
 
 /**
@@ -121,4 +209,13 @@ export const createServiceSpecificCredential = (
   deps: EngineDependencies,
   request: CreateServiceSpecificCredentialRequest,
   ctx?: RequestContext,
-): ResultAsync<CreateServiceSpecificCredentialResponse, IamError> => new ResultAsync(run(deps, request, ctx));
+): ResultAsync<CreateServiceSpecificCredentialResponse, IamError> => {
+  const immediate = deps.immediate;
+  if (immediate === undefined) return new ResultAsync(run(deps, request, ctx));
+  try {
+    return new ResultAsync(Promise.resolve(runNow(deps, immediate, request, ctx)));
+  } catch (cause) {
+    // As from the async path: an unexpected throw rejects the answer rather than escaping the call.
+    return new ResultAsync(Promise.reject(cause));
+  }
+};

@@ -5,7 +5,7 @@ import type { ServiceCatalogue } from '../domain/service-catalogue.js';
 import type { UnsupportedServiceErrorCode } from '../domain/iam-error.js';
 import type { RandomBytes } from '../domain/secrets.js';
 import type { Clock } from '../ports/clock.port.js';
-import type { CredentialStore } from '../ports/credential-store.port.js';
+import type { CreateCredentialCommand, CreateCredentialOutcome, CredentialStore } from '../ports/credential-store.port.js';
 import type { UserDirectory } from '../ports/user-directory.port.js';
 
 /** Who is calling, per request: one engine serves many accounts. */
@@ -27,6 +27,26 @@ export interface EngineDependencies {
   readonly services: ServiceCatalogue;
   readonly unsupportedServiceError: UnsupportedServiceErrorCode;
   readonly onInternalError: (error: unknown) => void;
+  /**
+   * Synchronous views of `users` and `store`, present only when both are the embedded in-memory adapters (which do all their work
+   * before their promises settle anyway). Create and Delete then run start to finish without an await: same checks, same order,
+   * same answers, one promise instead of one per port call.
+   */
+  readonly immediate?: ImmediateAdapters;
+}
+
+/** What a user lookup on the synchronous path yields: the directory's own object, read, never handed out or changed. */
+export interface UserIdentity {
+  readonly userId: string;
+  readonly userName: string;
+}
+
+export interface ImmediateAdapters {
+  readonly users: { findUserNow(accountId: string, userName: string): UserIdentity | undefined };
+  readonly store: {
+    createCredentialNow(command: CreateCredentialCommand): CreateCredentialOutcome;
+    deleteCredentialNow(accountId: string, credentialId: string, ownerId: string): boolean;
+  };
 }
 
 export const resolveAccountId = (deps: EngineDependencies, ctx: RequestContext | undefined): Result<string, IamError> => {

@@ -124,7 +124,7 @@ class Snapshot implements CreationSnapshot {
 }
 
 const ownerCredentialsFor = (owned: readonly Stored[] | undefined, serviceName: string): readonly CredentialRecord[] => {
-  if (owned === undefined) return NO_RECORDS;
+  if (owned === undefined || owned.length === 0) return NO_RECORDS;
   const records: CredentialRecord[] = [];
   for (const entry of owned) if (entry.serviceName === serviceName) records.push(entry.toRecord());
   return records;
@@ -134,7 +134,15 @@ const ownerCredentialsFor = (owned: readonly Stored[] | undefined, serviceName: 
  * The embedded default. Each method does all its work synchronously before its promise settles, so each is atomic with respect to
  * every other call: exactly the guarantee the port asks of a transactional store.
  */
-export const createInMemoryStore = (): CredentialStore => {
+/** The port, plus synchronous Create and Delete the engine uses when it runs on this store (see `createCredentialEngine`). */
+export interface ImmediateCredentialStore extends CredentialStore {
+  createCredentialNow(command: CreateCredentialCommand): CreateCredentialOutcome;
+  deleteCredentialNow(accountId: string, credentialId: string, ownerId: string): boolean;
+}
+
+export const createInMemoryStore = (): CredentialStore => createImmediateStore();
+
+export const createImmediateStore = (): ImmediateCredentialStore => {
   const accounts = new Map<string, AccountState>();
   const account = (accountId: string): AccountState => {
     let state = accounts.get(accountId);
@@ -147,7 +155,8 @@ export const createInMemoryStore = (): CredentialStore => {
 
   const index = (state: AccountState, entry: Stored): void => {
     state.byId.set(entry.credentialId, entry);
-    state.byOwner.set(entry.ownerId, [...(state.byOwner.get(entry.ownerId) ?? NONE), entry]);
+    const owned = state.byOwner.get(entry.ownerId);
+    state.byOwner.set(entry.ownerId, owned === undefined || owned.length === 0 ? [entry] : [...owned, entry]);
     let names = state.byServiceUserName.get(entry.serviceName);
     if (names === undefined) {
       names = new Map();
@@ -166,12 +175,13 @@ export const createInMemoryStore = (): CredentialStore => {
   const unindex = (state: AccountState, entry: Stored): void => {
     state.byId.delete(entry.credentialId);
     const owned = state.byOwner.get(entry.ownerId);
+    // An owner left with nothing keeps its entry (NONE): a user's credentials come and go, and replacing a value costs the map less
+    // than deleting a key and adding it again. `closeOwner`, the first step of deleting the user, drops the entry.
     if (owned !== undefined) {
-      if (owned.length === 1 && owned[0] === entry) state.byOwner.delete(entry.ownerId);
+      if (owned.length === 1 && owned[0] === entry) state.byOwner.set(entry.ownerId, NONE);
       else {
         const remaining = owned.filter((other) => other.credentialId !== entry.credentialId);
-        if (remaining.length === 0) state.byOwner.delete(entry.ownerId);
-        else state.byOwner.set(entry.ownerId, remaining);
+        state.byOwner.set(entry.ownerId, remaining.length === 0 ? NONE : remaining);
       }
     }
     state.byServiceUserName.get(entry.serviceName)?.delete(serviceUserNameKey(entry.serviceUserName));
@@ -193,17 +203,32 @@ export const createInMemoryStore = (): CredentialStore => {
     state.all.replace(entry);
   };
 
+  const createCredentialNow = (command: CreateCredentialCommand): CreateCredentialOutcome => {
+    const state = account(command.accountId);
+    if (state.closedOwners.has(command.ownerId)) return { outcome: 'owner-closed' };
+    const decision = command.decide(
+      new Snapshot(ownerCredentialsFor(state.byOwner.get(command.ownerId), command.serviceName), state.byServiceUserName.get(command.serviceName)),
+    );
+    if (decision.isErr()) return { outcome: 'rejected', error: decision.error };
+    // The store keeps its own copy (Stored), so the record `decide` made is the caller's alone.
+    index(state, Stored.of(decision.value));
+    return { outcome: 'created', record: decision.value };
+  };
+
+  const deleteCredentialNow = (accountId: string, credentialId: string, ownerId: string): boolean => {
+    const state = accounts.get(accountId);
+    const current = state?.byId.get(credentialId);
+    if (state === undefined || current === undefined || current.ownerId !== ownerId) return false;
+    unindex(state, current);
+    return true;
+  };
+
   return {
+    createCredentialNow,
+    deleteCredentialNow,
+
     async createCredential(command: CreateCredentialCommand): Promise<CreateCredentialOutcome> {
-      const state = account(command.accountId);
-      if (state.closedOwners.has(command.ownerId)) return { outcome: 'owner-closed' };
-      const decision = command.decide(
-        new Snapshot(ownerCredentialsFor(state.byOwner.get(command.ownerId), command.serviceName), state.byServiceUserName.get(command.serviceName)),
-      );
-      if (decision.isErr()) return { outcome: 'rejected', error: decision.error };
-      // The store keeps its own copy (Stored), so the record `decide` made is the caller's alone.
-      index(state, Stored.of(decision.value));
-      return { outcome: 'created', record: decision.value };
+      return createCredentialNow(command);
     },
 
     async getCredential(accountId: string, credentialId: string) {
@@ -220,11 +245,7 @@ export const createInMemoryStore = (): CredentialStore => {
     },
 
     async deleteCredential(accountId: string, credentialId: string, ownerId: string) {
-      const state = accounts.get(accountId);
-      const current = state?.byId.get(credentialId);
-      if (state === undefined || current === undefined || current.ownerId !== ownerId) return false;
-      unindex(state, current);
-      return true;
+      return deleteCredentialNow(accountId, credentialId, ownerId);
     },
 
     async listCredentials(query: CredentialQuery): Promise<CredentialPage> {
@@ -258,6 +279,7 @@ export const createInMemoryStore = (): CredentialStore => {
     async closeOwner(accountId: string, ownerId: string) {
       const state = account(accountId);
       if ((state.byOwner.get(ownerId)?.length ?? 0) > 0) return 'has-credentials';
+      state.byOwner.delete(ownerId);
       state.closedOwners.add(ownerId);
       return 'closed';
     },

@@ -23,11 +23,29 @@ interface AccountUsers {
   readonly ordered: SortedKeys;
 }
 
+/** What the engine's synchronous path needs of a user: read-only, shared, never a record to hand out. */
+export interface UserIdentity {
+  readonly userId: string;
+  readonly userName: string;
+}
+
+/** The port, plus a synchronous lookup the engine uses when it runs on this directory (see `createCredentialEngine`). */
+export interface ImmediateUserDirectory extends UserDirectory {
+  /** The user's identity, answered at once and without allocating; the object is the directory's own and must not be changed. */
+  findUserNow(accountId: string, userName: string): UserIdentity | undefined;
+}
+
 /** Users keyed by case-folded name within each account; every method is atomic (no await inside). */
-export const createInMemoryUserDirectory = (): UserDirectory => {
+export const createInMemoryUserDirectory = (): UserDirectory => createImmediateUserDirectory();
+
+export const createImmediateUserDirectory = (): ImmediateUserDirectory => {
   const accounts = new Map<string, AccountUsers>();
 
   return {
+    findUserNow(accountId: string, userName: string): UserIdentity | undefined {
+      return accounts.get(accountId)?.byKey.get(userNameKey(userName));
+    },
+
     async createUser(record: UserRecord) {
       let users = accounts.get(record.accountId);
       if (users === undefined) {

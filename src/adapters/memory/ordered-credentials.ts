@@ -65,7 +65,9 @@ export class OrderedCredentials<T extends Ordered> {
 
   remove(entry: T): void {
     const index = this.indexOf(entry);
-    if (index >= 0) this.entries.splice(index, 1);
+    // The usual target is the newest entry: pop() drops it without the array of removed entries splice() builds.
+    if (index === this.entries.length - 1) this.entries.pop();
+    else if (index >= 0) this.entries.splice(index, 1);
   }
 
   /** Up to `limit` entries after `after` that satisfy `keep`, and whether more such entries follow. */
