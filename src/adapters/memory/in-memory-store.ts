@@ -153,9 +153,9 @@ export const createImmediateStore = (): ImmediateCredentialStore => {
     return state;
   };
 
-  const index = (state: AccountState, entry: Stored): void => {
+  /** `owned`: the owner's entries as read in the same synchronous step. */
+  const index = (state: AccountState, entry: Stored, owned: readonly Stored[] | undefined): void => {
     state.byId.set(entry.credentialId, entry);
-    const owned = state.byOwner.get(entry.ownerId);
     state.byOwner.set(entry.ownerId, owned === undefined || owned.length === 0 ? [entry] : [...owned, entry]);
     let names = state.byServiceUserName.get(entry.serviceName);
     if (names === undefined) {
@@ -205,13 +205,15 @@ export const createImmediateStore = (): ImmediateCredentialStore => {
 
   const createCredentialNow = (command: CreateCredentialCommand): CreateCredentialOutcome => {
     const state = account(command.accountId);
-    if (state.closedOwners.has(command.ownerId)) return { outcome: 'owner-closed' };
+    // Most accounts have never deleted a user: skip the lookup then.
+    if (state.closedOwners.size !== 0 && state.closedOwners.has(command.ownerId)) return { outcome: 'owner-closed' };
+    const owned = state.byOwner.get(command.ownerId);
     const decision = command.decide(
-      new Snapshot(ownerCredentialsFor(state.byOwner.get(command.ownerId), command.serviceName), state.byServiceUserName.get(command.serviceName)),
+      new Snapshot(ownerCredentialsFor(owned, command.serviceName), state.byServiceUserName.get(command.serviceName)),
     );
     if (decision.isErr()) return { outcome: 'rejected', error: decision.error };
     // The store keeps its own copy (Stored), so the record `decide` made is the caller's alone.
-    index(state, Stored.of(decision.value));
+    index(state, Stored.of(decision.value), owned);
     return { outcome: 'created', record: decision.value };
   };
 
