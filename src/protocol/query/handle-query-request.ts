@@ -70,9 +70,13 @@ export interface QueryResponse {
 
 const FORM_MEDIA_TYPE = 'application/x-www-form-urlencoded';
 
+const FORM_MEDIA_TYPE_WITH_PARAMETERS = `${FORM_MEDIA_TYPE};`;
+
+/** The exact spellings SDKs send are answered without splitting, trimming and lower-casing the header. */
 const isFormBody = (contentType: string | undefined): boolean =>
   contentType === undefined ||
   contentType === FORM_MEDIA_TYPE ||
+  contentType.startsWith(FORM_MEDIA_TYPE_WITH_PARAMETERS) ||
   (contentType.split(';')[0] ?? '').trim().toLowerCase() === FORM_MEDIA_TYPE;
 
 const bodyLength = (body: string | Uint8Array): number => (typeof body === 'string' ? body.length : body.byteLength);
