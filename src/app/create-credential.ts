@@ -1,3 +1,4 @@
+import type { ImmediateAdapters, UserIdentity } from '../ports/immediate.port.js';
 import { err, ok, ResultAsync, type Result } from 'neverthrow';
 import { shownSecret } from '../domain/api-key.js';
 import { toIssuedCredential, type CredentialRecord } from '../domain/credential.js';
@@ -13,11 +14,9 @@ import { credentialAgeDaysSpec, serviceNameSpec, userNameSpec, validateRequest }
 import type { CreateCredentialCommand, CreateCredentialOutcome, CreationSnapshot } from '../ports/credential-store.port.js';
 import {
   type EngineDependencies,
-  type ImmediateAdapters,
   portFailure,
   type RequestContext,
   resolveAccountId,
-  type UserIdentity,
 } from './engine-dependencies.js';
 
 const createSpecs = [userNameSpec(true), serviceNameSpec(true), credentialAgeDaysSpec];

@@ -1,3 +1,4 @@
+import type { ImmediateAdapters } from '../ports/immediate.port.js';
 import { err, ok, ResultAsync, type Result } from 'neverthrow';
 import { type IamError, noSuchCredential, noSuchUser } from '../domain/iam-error.js';
 import type { DeleteServiceSpecificCredentialRequest, EmptyResponse } from '../domain/shapes.js';
@@ -5,7 +6,6 @@ import { isUserName, type UserRecord } from '../domain/user.js';
 import { credentialIdSpec, isValidCredentialId, userNameSpec, validateRequest } from '../domain/validation.js';
 import {
   type EngineDependencies,
-  type ImmediateAdapters,
   portFailure,
   type RequestContext,
   resolveAccountId,

@@ -5,7 +5,8 @@ import type { ServiceCatalogue } from '../domain/service-catalogue.js';
 import type { UnsupportedServiceErrorCode } from '../domain/iam-error.js';
 import type { RandomBytes } from '../domain/secrets.js';
 import type { Clock } from '../ports/clock.port.js';
-import type { CreateCredentialCommand, CreateCredentialOutcome, CredentialStore } from '../ports/credential-store.port.js';
+import type { CredentialStore } from '../ports/credential-store.port.js';
+import type { ImmediateAdapters } from '../ports/immediate.port.js';
 import type { UserDirectory } from '../ports/user-directory.port.js';
 
 /** Who is calling, per request: one engine serves many accounts. */
@@ -33,20 +34,6 @@ export interface EngineDependencies {
    * same answers, one promise instead of one per port call.
    */
   readonly immediate?: ImmediateAdapters;
-}
-
-/** What a user lookup on the synchronous path yields: the directory's own object, read, never handed out or changed. */
-export interface UserIdentity {
-  readonly userId: string;
-  readonly userName: string;
-}
-
-export interface ImmediateAdapters {
-  readonly users: { findUserNow(accountId: string, userName: string): UserIdentity | undefined };
-  readonly store: {
-    createCredentialNow(command: CreateCredentialCommand): CreateCredentialOutcome;
-    deleteCredentialNow(accountId: string, credentialId: string, ownerId: string): boolean;
-  };
 }
 
 export const resolveAccountId = (deps: EngineDependencies, ctx: RequestContext | undefined): Result<string, IamError> => {

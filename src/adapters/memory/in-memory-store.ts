@@ -1,3 +1,4 @@
+import type { ImmediateCredentialWrites } from '../../ports/immediate.port.js';
 import { compareListingOrder, type CredentialRecord } from '../../domain/credential.js';
 import type { StoredStatus } from '../../domain/expiry.js';
 import type { SecretDigest } from '../../domain/secrets.js';
@@ -130,15 +131,13 @@ const ownerCredentialsFor = (owned: readonly Stored[] | undefined, serviceName: 
   return records;
 };
 
+/** The port, plus the synchronous Create and Delete of `immediate.port.ts` the engine uses when it runs on this store. */
+export interface ImmediateCredentialStore extends CredentialStore, ImmediateCredentialWrites {}
+
 /**
  * The embedded default. Each method does all its work synchronously before its promise settles, so each is atomic with respect to
  * every other call: exactly the guarantee the port asks of a transactional store.
  */
-/** The port, plus synchronous Create and Delete the engine uses when it runs on this store (see `createCredentialEngine`). */
-export interface ImmediateCredentialStore extends CredentialStore {
-  createCredentialNow(command: CreateCredentialCommand): CreateCredentialOutcome;
-  deleteCredentialNow(accountId: string, credentialId: string, ownerId: string): boolean;
-}
 
 export const createInMemoryStore = (): CredentialStore => createImmediateStore();
 

@@ -1,3 +1,4 @@
+import type { ImmediateUserLookup, UserIdentity } from '../../ports/immediate.port.js';
 import { userNameKey, type UserRecord } from '../../domain/user.js';
 import type { UserDirectory, UserPage, UserQuery } from '../../ports/user-directory.port.js';
 import { SortedKeys } from './sorted-keys.js';
@@ -23,17 +24,8 @@ interface AccountUsers {
   readonly ordered: SortedKeys;
 }
 
-/** What the engine's synchronous path needs of a user: read-only, shared, never a record to hand out. */
-export interface UserIdentity {
-  readonly userId: string;
-  readonly userName: string;
-}
-
-/** The port, plus a synchronous lookup the engine uses when it runs on this directory (see `createCredentialEngine`). */
-export interface ImmediateUserDirectory extends UserDirectory {
-  /** The user's identity, answered at once and without allocating; the object is the directory's own and must not be changed. */
-  findUserNow(accountId: string, userName: string): UserIdentity | undefined;
-}
+/** The port, plus the synchronous lookup of `immediate.port.ts` the engine uses when it runs on this directory. */
+export interface ImmediateUserDirectory extends UserDirectory, ImmediateUserLookup {}
 
 /** Users keyed by case-folded name within each account; every method is atomic (no await inside). */
 export const createInMemoryUserDirectory = (): UserDirectory => createImmediateUserDirectory();
