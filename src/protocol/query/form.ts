@@ -1,13 +1,4 @@
 import { isAscii } from 'node:buffer';
-import { type Result, err, ok } from 'neverthrow';
-
-/** One `name=value` pair of an `application/x-www-form-urlencoded` text, decoded, in the order sent. */
-export interface FormPair {
-  readonly name: string;
-  readonly value: string;
-}
-
-export type FormError = 'malformed';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -25,12 +16,6 @@ export const bodyText = (body: string | Uint8Array): string | undefined => {
   }
 };
 
-/** Bytes to text; invalid UTF-8 is a malformed request, not something to paper over with U+FFFD. */
-export const decodeBody = (body: string | Uint8Array): Result<string, FormError> => {
-  const text = bodyText(body);
-  return text === undefined ? err('malformed') : ok(text);
-};
-
 const PLUS = /\+/g;
 
 /** `+` is a space, `%XX` must be well-formed UTF-8; undefined when it is not. Text without either is returned as it is. */
@@ -46,7 +31,8 @@ const decodeComponent = (text: string): string | undefined => {
 
 /**
  * Calls `sink.add` for each `name=value` of a form-urlencoded text, decoded, in order; false (after the pairs before it) at the first
- * malformed one. Same rules as parseForm.
+ * malformed one. Strict: `+` is a space, `%XX` must be well-formed and decode to valid UTF-8 (URLSearchParams would silently keep
+ * bad escapes or substitute U+FFFD). Empty segments (`a=1&&b=2`) are skipped; a segment without `=` has an empty value.
  */
 export const forEachFormPair = (text: string, sink: { add(name: string, value: string): void }): boolean => {
   const length = text.length;
@@ -65,13 +51,4 @@ export const forEachFormPair = (text: string, sink: { add(name: string, value: s
     start = end + 1;
   }
   return true;
-};
-
-/**
- * Parses form-urlencoded text strictly: `+` is a space, `%XX` must be well-formed and decode to valid UTF-8 (URLSearchParams would
- * silently keep bad escapes or substitute U+FFFD). Empty segments (`a=1&&b=2`) are skipped; a segment without `=` has an empty value.
- */
-export const parseForm = (text: string): Result<FormPair[], FormError> => {
-  const pairs: FormPair[] = [];
-  return forEachFormPair(text, { add: (name, value) => pairs.push({ name, value }) }) ? ok(pairs) : err('malformed');
 };
