@@ -239,3 +239,40 @@ describe('property: any single-byte change to a signed request is refused', () =
     );
   });
 });
+
+describe('verifySignature: the less common refusals', () => {
+  const withHeaders = (request: SignedRequest, change: (headers: Record<string, string>) => void): SignedRequest => {
+    const headers = { ...(request.headers as Record<string, string>) };
+    change(headers);
+    return { ...request, headers };
+  };
+
+  it('refuses a request dated only by Date (no SDK sends one for IAM)', async () => {
+    const request = withHeaders(await signedRequest(), (headers) => {
+      delete headers['x-amz-date'];
+      headers['date'] = 'Mon, 30 Nov 2026 12:00:00 GMT';
+    });
+    expect(await refusal(request)).toMatchObject({ code: 'IncompleteSignature', message: `X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'"` });
+  });
+
+  it('refuses SignedHeaders without host, a bad terminator and a scope date other than X-Amz-Date', async () => {
+    const request = await signedRequest();
+    const authorization = (request.headers as Record<string, string>)['authorization']!;
+    const noHost = withHeaders(request, (headers) => (headers['authorization'] = authorization.replace(';host;', ';')));
+    expect(await refusal(noHost)).toMatchObject({ code: 'IncompleteSignature', message: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization." });
+    const terminator = withHeaders(request, (headers) => (headers['authorization'] = authorization.replace('aws4_request', 'aws5_request')));
+    expect(await refusal(terminator)).toMatchObject({ code: 'SignatureDoesNotMatch', message: "Credential should be scoped with a valid terminator: 'aws4_request', not 'aws5_request'. " });
+    const otherDay = withHeaders(request, (headers) => (headers['authorization'] = authorization.replace('/20261130/', '/20261129/')));
+    expect(await refusal(otherDay)).toMatchObject({
+      code: 'SignatureDoesNotMatch',
+      message: "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '20261129' != '20261130', from '20261130T120000Z'.",
+    });
+  });
+
+  it('checks the key before the time window, and the form before the key', async () => {
+    const stale = await signedRequest({ accessKeyId: 'AKIDNOBODY', secretAccessKey: 'x' }, new Date(NOW.getTime() - 3_600_000));
+    expect((await refusal(stale)).code).toBe('InvalidClientTokenId');
+    const malformed = withHeaders(stale, (headers) => (headers['authorization'] = 'AWS4-HMAC-SHA256 Credential=AKIDNOBODY/x'));
+    expect((await refusal(malformed)).code).toBe('IncompleteSignature');
+  });
+});
