@@ -18,9 +18,9 @@ export interface CharSource {
   charCodeAt(index: number): number;
 }
 
-/** `\s` of JavaScript regular expressions. */
+/** `\s` of JavaScript regular expressions (printable ASCII, the usual case, answered by the first test). */
 const isWhitespace = (c: number): boolean =>
-  (c >= 0x09 && c <= 0x0d) ||
+  (c > 0x20 && c < 0xa0 ? false : (c >= 0x09 && c <= 0x0d)) ||
   c === 0x20 ||
   c === 0xa0 ||
   c === 0x1680 ||
@@ -85,6 +85,7 @@ export const scanCredential = (text: CharSource): readonly [number, number] | un
   while (lineEnd < n && !isLineTerminator(text.charCodeAt(lineEnd))) lineEnd++;
   const last = lineEnd < n ? lineEnd + 1 : n;
   for (let at = last; at > first; at--) {
+    if ((text.charCodeAt(at) | 0x20) !== 0x63) continue; // not a `c` or `C`: no `Credential=` here
     const separator = text.charCodeAt(at - 1);
     if (separator !== COMMA && !isWhitespace(separator)) continue;
     const end = credentialValueEnd(text, at);
