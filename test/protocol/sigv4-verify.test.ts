@@ -276,3 +276,30 @@ describe('verifySignature: the less common refusals', () => {
     expect((await refusal(malformed)).code).toBe('IncompleteSignature');
   });
 });
+
+describe('property: malformed signing material is always one of IAM refusals, never a crash', () => {
+  const pieces = [
+    'AWS4-HMAC-SHA256', ' ', ',', '=', '/', ';', 'Credential=', 'SignedHeaders=', 'Signature=', 'AKIDTEAMA', 'AKIDNOBODY', '20261130',
+    'us-east-1', 'iam', 'sts', 'aws4_request', 'host', 'x-amz-date', 'abc123', '%', '%2F', '\u00e9', '\n',
+  ];
+  const text = fc.array(fc.constantFrom(...pieces), { maxLength: 16 }).map((parts) => parts.join(''));
+  const queryPieces = ['X-Amz-Algorithm=', 'X-Amz-Credential=', 'X-Amz-Date=', 'X-Amz-Expires=', 'X-Amz-SignedHeaders=', 'X-Amz-Signature=', '&', 'AWS4-HMAC-SHA256', 'AKIDTEAMA%2F20261130%2Fus-east-1%2Fiam%2Faws4_request', '20261130T120000Z', '300', '9999999', 'host', '%ZZ', 'Action=GetUser'];
+  const query = fc.array(fc.constantFrom(...queryPieces), { maxLength: 14 }).map((parts) => parts.join(''));
+
+  it('answers every combination with a Sender error of the five codes', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.option(text, { nil: undefined }), query, fc.option(fc.constantFrom('20261130T120000Z', 'yesterday', ''), { nil: undefined }), async (authorization, queryString, amzDate) => {
+        const headers: Record<string, string> = { host: '127.0.0.1:4599' };
+        if (authorization !== undefined) headers['authorization'] = authorization;
+        if (amzDate !== undefined) headers['x-amz-date'] = amzDate;
+        const outcome = await verifySignature({ method: 'GET', path: '/', queryString, headers, body: '', now: NOW }, SECRETS);
+        expect(outcome.isErr()).toBe(true);
+        if (outcome.isErr()) {
+          expect(['MissingAuthenticationToken', 'InvalidClientTokenId', 'SignatureDoesNotMatch', 'IncompleteSignature', 'RequestExpired']).toContain(outcome.error.code);
+          expect(outcome.error.type).toBe('Sender');
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
