@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --out FILE] [-- --only inproc,scale,http,moto,postgres]`: runs every section, prints one table
+ * `npm run bench [-- --quick] [-- --out FILE] [-- --only inproc,scale,http,moto,postgres,sigv4]`: runs every section, prints one table
  * and writes the results (bench/results.json by default). See docs/performance.md for what each row means.
  */
 import { writeFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { formatTable } from './lib/results.js';
 import { runMoto } from './moto.js';
 import { runPostgres } from './postgres.js';
 import { runScale } from './scale.js';
+import { runSigV4 } from './sigv4.js';
 
 const { values } = parseArgs({
   options: {
@@ -24,7 +25,7 @@ const { values } = parseArgs({
 });
 const quick = values.quick === true;
 const out = values.out ?? join(dirname(fileURLToPath(import.meta.url)), 'results.json');
-const sections = new Set((values.only ?? 'inproc,scale,http,moto,postgres').split(','));
+const sections = new Set((values.only ?? 'inproc,scale,http,moto,postgres,sigv4').split(','));
 const log = (message: string): void => {
   process.stderr.write(`[bench] ${message}\n`);
 };
@@ -63,6 +64,11 @@ if (sections.has('moto')) {
 if (sections.has('postgres')) {
   log('PostgreSQL adapter');
   rows.push(...(await runPostgres(quick ? { skip: 'not run in --quick mode (starts a PostgreSQL server)' } : { seconds: 3, rounds: 2, clients: [1, 8] })));
+}
+
+if (sections.has('sigv4')) {
+  log('signatures');
+  rows.push(...(await runSigV4(quick ? { rounds: 1, time: 40, warmupTime: 20 } : { rounds: 5, time: 300, warmupTime: 200 })));
 }
 
 const cpuList = cpus();

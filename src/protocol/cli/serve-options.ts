@@ -18,6 +18,10 @@ export interface ServeConfig {
   readonly accessLog: boolean;
   /** Serve the non-AWS authenticate path (DEFAULT_AUTHENTICATE_PATH). */
   readonly authenticateEndpoint: boolean;
+  /** Access key id -> secret access key (`--access-key`, `secretAccessKey` in `--account-map-file`); present only when some are given. */
+  readonly secretAccessKeys?: ReadonlyMap<string, string>;
+  /** `--verify-signatures`: every request must be signed (SigV4) by one of secretAccessKeys. */
+  readonly verifySignatures?: true;
 }
 
 export type ParsedCommand =
@@ -33,7 +37,7 @@ export const HELP = `Usage: iam-service-credentials serve [options]
 
 A local AWS IAM endpoint (AWS Query protocol, version 2010-05-08) for service-specific credentials:
 Create/List/Reset/Update/DeleteServiceSpecificCredential and Create/Get/Delete/ListUsers.
-Point an AWS SDK or the AWS CLI at it with --endpoint-url. Request signatures are NOT checked.
+Point an AWS SDK or the AWS CLI at it with --endpoint-url. Request signatures are NOT checked unless --verify-signatures.
 
 Options:
   --host <host>                 interface to listen on (default ${DEFAULT_HOST})
@@ -42,7 +46,14 @@ Options:
   --account-map <list>          access key id -> account, comma-separated AKID=ACCOUNT or AKID=ACCOUNT:USERNAME
                                 (USERNAME = the IAM user the key belongs to, used where UserName may be omitted);
                                 may be repeated. The key id is read from the SigV4 Authorization header.
-  --account-map-file <path>     the same as JSON: {"AKID": "111111111111", "AKID2": {"accountId": "...", "userName": "..."}}
+  --account-map-file <path>     the same as JSON: {"AKID": "111111111111", "AKID2": {"accountId": "...", "userName": "..."}};
+                                an entry may carry the key's secret: {"AKID3": {"secretAccessKey": "...", "accountId": "..."}}
+  --access-key <AKID=SECRET[:ACCOUNT[:USERNAME]]>
+                                an access key with its secret (for --verify-signatures), optionally mapped to an account and
+                                user as --account-map does; may be repeated. Secrets are never printed.
+  --verify-signatures           every request (every path) must be signed with AWS Signature Version 4 for service iam by one
+                                of the keys given with secrets, within 15 minutes; else IAM's error (MissingAuthenticationToken,
+                                InvalidClientTokenId, SignatureDoesNotMatch, IncompleteSignature, RequestExpired)
   --unsupported-service-error <code>
                                 NoSuchEntity (what AWS answers, default) or NotSupportedService (what the model documents)
   --store <store>               memory (default) or a postgres:// / postgresql:// connection URL
@@ -61,7 +72,18 @@ never a body, a query string, a header value or a secret.
 
 class OptionError extends Error {}
 
-const parseMapping = (accessKeyId: string, target: unknown, where: string): [string, AccountMapping] => {
+/** A secret access key fit to sign with: printable ASCII without spaces or `:` (AWS's are 40 base64 characters). Never echoed. */
+const SECRET_ACCESS_KEY = /^[\x21-\x39\x3b-\x7e]{1,256}$/;
+
+const parseSecret = (accessKeyId: string, secret: unknown, where: string, secrets: Map<string, string>): void => {
+  if (typeof secret !== 'string' || !SECRET_ACCESS_KEY.test(secret)) {
+    throw new OptionError(`${where}: the secret of ${accessKeyId} must be 1 to 256 printable characters without spaces or ':'`);
+  }
+  if (secrets.has(accessKeyId)) throw new OptionError(`${where}: access key ${accessKeyId} is given a secret more than once`);
+  secrets.set(accessKeyId, secret);
+};
+
+const parseMapping = (accessKeyId: string, target: unknown, where: string, secrets?: Map<string, string>): [string, AccountMapping] => {
   if (!isAccessKeyId(accessKeyId)) throw new OptionError(`${where}: access key id ${JSON.stringify(accessKeyId)} is not alphanumeric`);
   let accountId: unknown;
   let userName: unknown;
@@ -69,6 +91,9 @@ const parseMapping = (accessKeyId: string, target: unknown, where: string): [str
     [accountId, userName] = target.split(':', 2);
   } else if (typeof target === 'object' && target !== null) {
     ({ accountId, userName } = target as { accountId?: unknown; userName?: unknown });
+    if (secrets !== undefined && Object.hasOwn(target, 'secretAccessKey')) {
+      parseSecret(accessKeyId, (target as { secretAccessKey?: unknown }).secretAccessKey, where, secrets);
+    }
   }
   if (!isAccountId(accountId)) {
     throw new OptionError(`${where}: the account for ${accessKeyId} must be 12 digits`);
@@ -90,7 +115,7 @@ const parseInlineMap = (list: string): [string, AccountMapping][] =>
       return parseMapping(entry.slice(0, equals), entry.slice(equals + 1), '--account-map');
     });
 
-const parseMapFile = (path: string, readFile: (path: string) => string): [string, AccountMapping][] => {
+const parseMapFile = (path: string, readFile: (path: string) => string, secrets?: Map<string, string>): [string, AccountMapping][] => {
   let json: unknown;
   try {
     json = JSON.parse(readFile(path));
@@ -100,7 +125,28 @@ const parseMapFile = (path: string, readFile: (path: string) => string): [string
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new OptionError('--account-map-file: expected a JSON object {"AKID": "ACCOUNT" | {"accountId", "userName"}}');
   }
-  return Object.entries(json).map(([key, value]) => parseMapping(key, value, '--account-map-file'));
+  return Object.entries(json).map(([key, value]) => parseMapping(key, value, '--account-map-file', secrets));
+};
+
+/** `--access-key AKID=SECRET[:ACCOUNT[:USERNAME]]`: the secret into `secrets`, the account (when given) as a mapping. */
+const parseAccessKey = (entry: string, secrets: Map<string, string>): [string, AccountMapping][] => {
+  const equals = entry.indexOf('=');
+  const accessKeyId = equals === -1 ? '' : entry.slice(0, equals);
+  // Never echo the entry: it holds a secret.
+  if (!isAccessKeyId(accessKeyId)) throw new OptionError('--access-key: expected AKID=SECRET[:ACCOUNT[:USERNAME]] with an alphanumeric AKID');
+  const [secret, ...target] = entry.slice(equals + 1).split(':');
+  if (target.length > 2) throw new OptionError(`--access-key ${accessKeyId}: expected AKID=SECRET[:ACCOUNT[:USERNAME]], got more ':' parts`);
+  parseSecret(accessKeyId, secret, '--access-key', secrets);
+  return target.length === 0 ? [] : [parseMapping(accessKeyId, target.join(':'), '--access-key')];
+};
+
+/** The secrets and account mappings of `--access-key` and the map file; a key mapped by both `--access-key` and a map is refused. */
+const withAccessKeys = (accountMap: Map<string, AccountMapping>, entries: readonly string[], secrets: Map<string, string>): Map<string, AccountMapping> => {
+  for (const [accessKeyId, mapping] of entries.flatMap((entry) => parseAccessKey(entry, secrets))) {
+    if (accountMap.has(accessKeyId)) throw new OptionError(`--access-key ${accessKeyId}: the key is already mapped by --account-map or --account-map-file`);
+    accountMap.set(accessKeyId, mapping);
+  }
+  return accountMap;
 };
 
 const parseStore = (value: string): StoreChoice => {
@@ -140,6 +186,8 @@ export const parseCommand = (
         'max-body-bytes': { type: 'string', default: String(DEFAULT_MAX_BODY_BYTES) },
         quiet: { type: 'boolean', default: false },
         'authenticate-endpoint': { type: 'boolean', default: false },
+        'access-key': { type: 'string', multiple: true },
+        'verify-signatures': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -154,10 +202,18 @@ export const parseCommand = (
     if (unsupportedServiceError !== 'NoSuchEntity' && unsupportedServiceError !== 'NotSupportedService') {
       throw new OptionError('--unsupported-service-error: expected NoSuchEntity or NotSupportedService');
     }
-    const accountMap = new Map<string, AccountMapping>([
-      ...(values['account-map-file'] === undefined ? [] : parseMapFile(values['account-map-file'], readFile)),
-      ...(values['account-map'] ?? []).flatMap(parseInlineMap),
-    ]);
+    const secrets = new Map<string, string>();
+    const accountMap = withAccessKeys(
+      new Map<string, AccountMapping>([
+        ...(values['account-map-file'] === undefined ? [] : parseMapFile(values['account-map-file'], readFile, secrets)),
+        ...(values['account-map'] ?? []).flatMap(parseInlineMap),
+      ]),
+      values['access-key'] ?? [],
+      secrets,
+    );
+    if (values['verify-signatures'] && secrets.size === 0) {
+      throw new OptionError('--verify-signatures: give at least one key with its secret (--access-key AKID=SECRET, or "secretAccessKey" in --account-map-file)');
+    }
     return {
       kind: 'serve',
       config: {
@@ -170,6 +226,8 @@ export const parseCommand = (
         maxBodyBytes: parseInteger(values['max-body-bytes'], '--max-body-bytes', 1, 1024 * 1024 * 1024),
         accessLog: !values.quiet,
         authenticateEndpoint: values['authenticate-endpoint'],
+        ...(secrets.size === 0 ? {} : { secretAccessKeys: secrets }),
+        ...(values['verify-signatures'] ? { verifySignatures: true as const } : {}),
       },
     };
   } catch (error) {

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { type CredentialEngine, type CredentialStore, type UserDirectory, createCredentialEngine } from '../../index.js';
 import { DEFAULT_AUTHENTICATE_PATH, createQueryServer } from '../http/index.js';
+import { loadSignatureV4 } from '../sigv4/verify-signature.js';
 import { type ServeConfig, describeStore } from './serve-options.js';
 
 /** What `createPostgresAdapters({ connectionString })` of src/adapters/postgres returns. */
@@ -67,6 +68,16 @@ export const startServer = async (config: ServeConfig, io: ServeIo): Promise<Run
     const message = cause instanceof Error ? cause.message : String(cause);
     throw new StartupError(redact(cause instanceof StartupError ? message : `cannot open the store ${describeStore(config.store)}: ${message}`, config));
   }
+  if (config.verifySignatures === true) {
+    try {
+      await loadSignatureV4();
+    } catch (cause) {
+      await postgres?.close().catch(() => undefined);
+      throw new StartupError(
+        `--verify-signatures needs the @smithy/signature-v4 package (npm install @smithy/signature-v4): ${cause instanceof Error ? cause.message : String(cause)}`,
+      );
+    }
+  }
   const engine = createCredentialEngine({
     accountId: config.accountId,
     unsupportedServiceError: config.unsupportedServiceError,
@@ -79,6 +90,7 @@ export const startServer = async (config: ServeConfig, io: ServeIo): Promise<Run
     maxBodyBytes: config.maxBodyBytes,
     ...(config.accessLog ? { log: io.log } : {}),
     ...(config.authenticateEndpoint ? { authenticatePath: DEFAULT_AUTHENTICATE_PATH } : {}),
+    ...(config.verifySignatures === true ? { signatures: { secretAccessKeys: config.secretAccessKeys ?? new Map<string, string>() } } : {}),
   });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -95,7 +107,10 @@ export const startServer = async (config: ServeConfig, io: ServeIo): Promise<Run
   const url = urlOf(server.address() as AddressInfo);
   io.log(
     `iam-service-credentials listening on ${url} (account ${config.accountId}, store ${describeStore(config.store)}, ` +
-      `${config.accountMap.size} mapped access key(s); signatures are not checked)` +
+      `${config.accountMap.size} mapped access key(s); ` +
+      (config.verifySignatures === true
+        ? `signatures are verified, ${config.secretAccessKeys?.size ?? 0} access key(s) with secrets)`
+        : 'signatures are not checked)') +
       (config.authenticateEndpoint ? `; authenticate at POST ${url}${DEFAULT_AUTHENTICATE_PATH}` : ''),
   );
 

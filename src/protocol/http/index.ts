@@ -3,8 +3,9 @@ import { type IncomingMessage, type RequestListener, type Server, type ServerRes
 import type { CredentialEngine } from '../../index.js';
 import { accessKeyIdOf } from '../query/access-key.js';
 import { type QueryRequest, type QueryResponse, answerQueryRequest, renderQueryError } from '../query/handle-query-request.js';
-import { methodNotAllowed, requestEntityTooLarge } from '../query/wire-error.js';
+import { type WireError, methodNotAllowed, requestEntityTooLarge } from '../query/wire-error.js';
 import { serviceFailure } from '../../domain/iam-error.js';
+import { type SecretAccessKeys, verifySignature } from '../sigv4/verify-signature.js';
 
 /** Who a request signed with a given access key id acts as. */
 export interface AccountMapping {
@@ -35,7 +36,24 @@ export interface QueryServerOptions {
    * authenticateApiKey, for emulators of the services that accept the credentials. Off by default.
    */
   readonly authenticatePath?: string;
+  /**
+   * Opt-in AWS Signature Version 4 verification (off when absent). Every request, on every path (the authenticate path and every other
+   * path under `/_iam-service-credentials/` included), must then be signed for service `iam` by one of these keys, within 15 minutes
+   * of `now()`, else it is refused with IAM's error and nothing runs. A request that verifies acts as its key: the account and user
+   * `accountMap` gives that key id, else `accountId`.
+   */
+  readonly signatures?: SignatureOptions;
 }
+
+export interface SignatureOptions {
+  /** Access key id -> secret access key. */
+  readonly secretAccessKeys: SecretAccessKeys;
+  /** The clock requests are judged by. Default: the system clock. */
+  readonly now?: () => Date;
+}
+
+/** Paths of this endpoint that are not AWS APIs; their refusals are JSON `{"Code","Message"}` like their answers. */
+export const CONTROL_PATH_PREFIX = '/_iam-service-credentials/';
 
 export const DEFAULT_AUTHENTICATE_PATH = '/_iam-service-credentials/authenticate';
 
@@ -73,6 +91,17 @@ const authenticateOverHttp = async (engine: CredentialEngine, body: Buffer, requ
   const { code, message, httpStatus } = outcome.error;
   return jsonAnswer(httpStatus, { Code: code, Message: message }, requestId, action, code);
 };
+
+/** A signature refusal: JSON `{"Code","Message"}` on this endpoint's own paths, AWS's XML ErrorResponse elsewhere. */
+const refusal = (error: WireError, path: string, requestId: string): QueryResponse =>
+  path.startsWith(CONTROL_PATH_PREFIX)
+    ? {
+        status: error.httpStatus,
+        headers: { 'Content-Type': 'application/json', 'x-amzn-RequestId': requestId },
+        body: JSON.stringify({ Code: error.code, Message: error.message }),
+        errorCode: error.code,
+      }
+    : renderQueryError(error, requestId);
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -113,6 +142,14 @@ interface ListenerSetup {
   readonly limit: number;
   readonly log: ((line: string) => void) | undefined;
   readonly authenticatePath: string | undefined;
+  readonly signatures: SignatureCheck | undefined;
+}
+
+interface SignatureCheck {
+  readonly secretAccessKeys: SecretAccessKeys;
+  readonly now: () => Date;
+  /** The account and user a verified key acts as. */
+  readonly callerOf: (accessKeyId: string) => { readonly accountId: string | undefined; readonly userName: string | undefined };
 }
 
 /**
@@ -126,6 +163,7 @@ class Exchange {
   private first: Buffer | undefined;
   private more: Buffer[] | undefined;
   private settled = false;
+  private verified = false;
 
   constructor(
     private readonly setup: ListenerSetup,
@@ -136,8 +174,8 @@ class Exchange {
     private readonly path: string,
     private readonly queryString: string,
     private readonly requestId: string,
-    private readonly accountId: string | undefined,
-    private readonly callerUserName: string | undefined,
+    private accountId: string | undefined,
+    private callerUserName: string | undefined,
   ) {
     const declared = Number(req.headers['content-length']);
     this.tooLarge = Number.isFinite(declared) && declared > setup.limit;
@@ -191,6 +229,10 @@ class Exchange {
       if (log !== undefined) log(this.accessLine({}, 'client-aborted'));
       return;
     }
+    if (this.setup.signatures !== undefined && !this.verified && body.kind === 'ok') {
+      this.verifyThenRespond(this.setup.signatures, body);
+      return;
+    }
     if (authenticatePath !== undefined && this.path === authenticatePath && method === 'POST' && body.kind === 'ok') {
       authenticateOverHttp(engine, body.body, requestId).then(
         (answer) => this.finishOrFail(answer),
@@ -214,6 +256,27 @@ class Exchange {
         () => this.fail(),
       );
     }
+  }
+
+  /** Signatures on: nothing runs until the request verifies; then it acts as the key that signed it. */
+  private verifyThenRespond(check: SignatureCheck, body: { readonly kind: 'ok'; readonly body: Buffer }): void {
+    const { req, method, path, queryString, requestId } = this;
+    verifySignature({ method, path, queryString, headers: req.headers, body: body.body, now: check.now() }, check.secretAccessKeys).then(
+      (outcome) => {
+        if (outcome.isErr()) {
+          this.finishOrFail(refusal(outcome.error, path, requestId));
+          return;
+        }
+        ({ accountId: this.accountId, userName: this.callerUserName } = check.callerOf(outcome.value.accessKeyId));
+        this.verified = true;
+        try {
+          this.respond(body);
+        } catch {
+          this.fail();
+        }
+      },
+      () => this.fail(),
+    );
   }
 
   private finish(answer: QueryResponse, extraHeaders?: Readonly<Record<string, string>>): void {
@@ -248,7 +311,18 @@ export const createQueryRequestListener = (engine: CredentialEngine, options: Qu
   if (!Number.isSafeInteger(limit) || limit < 0) throw new TypeError('createQueryRequestListener: maxBodyBytes must be a non-negative integer');
   const newRequestId = options.requestId ?? randomUUID;
   const { log, accountMap } = options;
-  const setup: ListenerSetup = { engine, limit, log, authenticatePath: options.authenticatePath };
+  const signatures: SignatureCheck | undefined =
+    options.signatures === undefined
+      ? undefined
+      : {
+          secretAccessKeys: options.signatures.secretAccessKeys,
+          now: options.signatures.now ?? (() => new Date()),
+          callerOf: (accessKeyId) => {
+            const mapping = lookup(accountMap, accessKeyId);
+            return { accountId: mapping?.accountId ?? options.accountId, userName: mapping?.userName };
+          },
+        };
+  const setup: ListenerSetup = { engine, limit, log, authenticatePath: options.authenticatePath, signatures };
 
   return (req, res) => {
     try {
@@ -258,8 +332,9 @@ export const createQueryRequestListener = (engine: CredentialEngine, options: Qu
       const path = queryAt === -1 ? url : url.slice(0, queryAt);
       const queryString = queryAt === -1 ? '' : url.slice(queryAt + 1);
       const requestId = newRequestId();
-      // Without a map every request acts in the default account: the access key id is not even looked for.
-      const mapping = accountMap === undefined ? undefined : lookup(accountMap, accessKeyIdOf(req.headers, queryString));
+      // Without a map every request acts in the default account: the access key id is not even looked for. With signatures on, the
+      // key id a request names counts only once its signature verifies.
+      const mapping = accountMap === undefined || signatures !== undefined ? undefined : lookup(accountMap, accessKeyIdOf(req.headers, queryString));
       const accountId = mapping?.accountId ?? options.accountId;
       new Exchange(setup, req, res, started, req.method ?? 'GET', path, queryString, requestId, accountId, mapping?.userName).start();
     } catch {

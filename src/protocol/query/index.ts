@@ -10,4 +10,6 @@ export { API_VERSION } from './wire-error.js';
 export type { WireError } from './wire-error.js';
 export { IAM_XML_NAMESPACE } from './xml.js';
 export { createQueryServer, createQueryRequestListener, DEFAULT_AUTHENTICATE_PATH, DEFAULT_MAX_BODY_BYTES } from '../http/index.js';
-export type { AccountMapping, QueryServerOptions } from '../http/index.js';
+export type { AccountMapping, QueryServerOptions, SignatureOptions } from '../http/index.js';
+export { verifySignature } from '../sigv4/verify-signature.js';
+export type { SecretAccessKeys, SignedRequest, VerifiedSignature } from '../sigv4/verify-signature.js';
