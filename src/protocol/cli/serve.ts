@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { type CredentialEngine, type CredentialStore, type UserDirectory, createCredentialEngine } from '../../index.js';
 import { DEFAULT_AUTHENTICATE_PATH, createQueryServer } from '../http/index.js';
 import { type ServeConfig, describeStore } from './serve-options.js';
+import { type RunningFrontDoors, startFrontDoors } from './front-doors.js';
 
 /** What `createPostgresAdapters({ connectionString })` of src/adapters/postgres returns. */
 interface PostgresAdapters {
@@ -99,14 +100,27 @@ export const startServer = async (config: ServeConfig, io: ServeIo): Promise<Run
       (config.authenticateEndpoint ? `; authenticate at POST ${url}${DEFAULT_AUTHENTICATE_PATH}` : ''),
   );
 
+  let frontDoors: RunningFrontDoors | undefined;
+  if (config.frontDoors !== undefined) {
+    try {
+      frontDoors = await startFrontDoors(engine, config.frontDoors, config.host, io.log, config.accessLog);
+    } catch (cause) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await postgres?.close().catch(() => undefined);
+      throw new StartupError(`cannot start the front doors: ${cause instanceof Error ? cause.message : String(cause)}`);
+    }
+  }
+
   let closing: Promise<void> | undefined;
   const close = (graceMs = 5_000): Promise<void> => {
     closing ??= (async () => {
+      const doorsClosed = frontDoors?.close(graceMs);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const force = setTimeout(() => server.closeAllConnections(), graceMs);
       await closed;
       clearTimeout(force);
+      await doorsClosed;
       await postgres?.close();
     })();
     return closing;
