@@ -26,6 +26,8 @@ export const listenDoor = async (server: Server, port: number, host: string): Pr
     close: (graceMs = 1_000) =>
       (closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
+        // An HTTP door: connections waiting for their next request can go now (node:http tracks them).
+        (server as Partial<{ closeIdleConnections(): void }>).closeIdleConnections?.();
         const force = setTimeout(() => {
           for (const socket of sockets) socket.destroy();
         }, graceMs);
