@@ -63,7 +63,7 @@ describe('the Bedrock door with @aws-sdk/client-bedrock-runtime (bearer auth)', 
     expect(answer.stopReason).toBe('end_turn');
     expect(answer.usage).toEqual({ inputTokens: 4, outputTokens: 4, totalTokens: 8 });
     expect(answer.$metadata.httpStatusCode).toBe(200);
-    expect(logLines.some((line) => / bedrock login accepted user=alice-at-123456789012 account=123456789012 /.test(line))).toBe(true);
+    expect(logLines.some((line) => / bedrock login accepted user=alice-at-123456789012 account=123456789012 client=127\.0\.0\.1$/.test(line))).toBe(true);
     expect(logLines.join('\n')).not.toContain(key);
   });
 

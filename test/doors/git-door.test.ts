@@ -13,6 +13,7 @@ import {
   UpdateServiceSpecificCredentialCommand,
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSeededRandom } from '../../src/index.js';
 import { createGitServer } from '../../src/protocol/git/git-server.js';
 import { type TestServer, iamClient, startTestServer } from '../protocol/helpers.js';
 
@@ -64,7 +65,8 @@ const freshDir = (): string => join(work, `c${++counter}`);
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'git-door-'));
-  iam = await startTestServer();
+  // Seeded, so that the passwords below are known to hold `/` or `+` (and, as every ServicePassword, `=`).
+  iam = await startTestServer({ random: createSeededRandom('git-door') });
   client = iamClient(iam.url);
   const root = join(work, 'root');
   await run('git', ['init', '--bare', '-q', '-b', 'main', join(root, 'demo.git')]);
@@ -92,6 +94,9 @@ describe('the Git door with the git CLI', () => {
     const first = await credential('alice');
     const second = await credential('alice');
     expect(second.user).toBe('alice+1-at-123456789012');
+    // The characters that must arrive percent-encoded in a URL are really there.
+    expect(`${first.password}${second.password}`).toMatch(/[/+]/);
+    expect(first.password).toContain('=');
     const a = freshDir();
     await git(['clone', '-q', remote(first.user, first.password), a]);
     await writeFile(join(a, 'README'), 'hello\n');

@@ -28,6 +28,8 @@ const replaying = (first: Buffer, socket: Socket): Duplex => {
       callback(error);
     },
   });
+  // Node wraps this stream in a socket without a peer address; the log reads the client's address from here (see clientOf).
+  Object.defineProperty(stream, 'remoteAddress', { value: socket.remoteAddress });
   stream.push(first);
   socket.on('data', (chunk: Buffer) => {
     if (!stream.push(chunk)) socket.pause();
@@ -38,6 +40,12 @@ const replaying = (first: Buffer, socket: Socket): Duplex => {
 };
 
 type Request = IncomingMessage | Http2ServerRequest;
+
+/** The client address: the TCP socket's, or (HTTP/2) that of the replaying stream the socket was wrapped in. */
+const clientOf = (req: Request): string | undefined => {
+  const socket = req.socket as (typeof req.socket & { stream?: { remoteAddress?: string } }) | undefined;
+  return socket?.remoteAddress ?? socket?.stream?.remoteAddress;
+};
 type Response = ServerResponse | Http2ServerResponse;
 
 /**
@@ -68,7 +76,7 @@ export const createBedrockServer = (engine: CredentialEngine, options: BedrockSe
           : answerBedrockRequest(engine, { ...request, body });
       answering.then(
         ({ answer, attempt }) => {
-          if (attempt !== undefined) options.log?.(formatLoginAttempt(attempt, req.socket?.remoteAddress));
+          if (attempt !== undefined) options.log?.(formatLoginAttempt(attempt, clientOf(req)));
           if (res.writableEnded || res.destroyed) return;
           (res as ServerResponse).writeHead(answer.status, { ...answer.headers, 'content-length': String(Buffer.byteLength(answer.body)) });
           res.end(answer.body);
