@@ -1,4 +1,7 @@
 import fc from 'fast-check';
+import { err } from 'neverthrow';
+import { authenticationFailed } from '../../src/domain/iam-error.js';
+import { formatLoginAttempt, httpLoginAttempt } from '../../src/protocol/front-door/login-attempt.js';
 import { describe, expect, it } from 'vitest';
 import { createCredentialEngine } from '../../src/index.js';
 import { answerBedrockRequest, routeBedrockRequest } from '../../src/protocol/bedrock/bedrock-door.js';
@@ -162,7 +165,7 @@ describe('Git door routing (Sans-I/O)', () => {
 
   it('challenges a request without credentials, and one whose Authorization git could not have meant', async () => {
     const engine = createCredentialEngine();
-    for (const authorization of [undefined, 'Negotiate abc', 'Basic !!!']) {
+    for (const authorization of [undefined, 'Negotiate abc', 'Basic !!!', 'Bearer not-an-absk-key']) {
       const decision = await decideGitRequest(
         engine,
         { method: 'GET', url: '/v1/repos/r/info/refs?service=git-upload-pack', authorization },
@@ -173,6 +176,22 @@ describe('Git door routing (Sans-I/O)', () => {
         'Basic realm="iam-service-credentials CodeCommit"',
       ]);
     }
+  });
+});
+
+describe('login log lines', () => {
+  it('name the presented user or key alias and the account, keep the line printable and bounded, and never carry the secret', () => {
+    const line = formatLoginAttempt(
+      { door: 'git', outcome: 'refused', presented: 'evil\nname at 111111111111', accountId: '111111111111', reason: 'wrong secret' },
+      '10.0.0.9',
+      new Date('2026-01-01T00:00:00Z'),
+    );
+    expect(line).toBe('2026-01-01T00:00:00.000Z git login refused user=evil?name?at?111111111111 account=111111111111 reason=wrong-secret client=10.0.0.9');
+    const key = `ABSK${Buffer.from('alice-at-123456789012:s3cr3t+value').toString('base64')}`;
+    const attempt = httpLoginAttempt('bedrock', `Bearer ${key}`, err(authenticationFailed('wrong secret')));
+    expect(attempt).toEqual({ door: 'bedrock', outcome: 'refused', presented: 'alice-at-123456789012', accountId: '123456789012', reason: 'wrong secret' });
+    expect(formatLoginAttempt(attempt, undefined)).not.toContain('s3cr3t');
+    expect(formatLoginAttempt({ ...attempt, presented: 'x'.repeat(5000) }, undefined).length).toBeLessThan(400);
   });
 });
 
