@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import {
   CreateServiceSpecificCredentialCommand,
   CreateUserCommand,
@@ -124,3 +125,20 @@ describe('the Keyspaces door with cassandra-driver 4.x and PlainTextAuthProvider
   });
 });
 
+describe('the Keyspaces door with a slow client', () => {
+  it('closes a connection that stops half-way through a frame once the idle timeout passes', async () => {
+    const slow = await listenDoor(createCqlServer(iam.engine, { idleTimeoutMs: 100 }), 0, '127.0.0.1');
+    try {
+      const closed = await new Promise<string>((resolveClosed) => {
+        const socket = connect(slow.address.port, '127.0.0.1', () => socket.write(Buffer.from([0x04, 0x00, 0x00, 0x01, 0x01, 0x00])));
+        let received = '';
+        socket.on('data', (data) => (received += data.toString('latin1')));
+        socket.on('error', () => undefined);
+        socket.on('close', () => resolveClosed(received));
+      });
+      expect(closed).toBe('');
+    } finally {
+      await slow.close(0);
+    }
+  });
+});
