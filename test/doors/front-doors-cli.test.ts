@@ -34,6 +34,22 @@ describe('front-door options', () => {
   });
 });
 
+describe('a front door that cannot start', () => {
+  it('stops the command before it says it is listening: exit 1 and the reason', async () => {
+    const failed = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', MAIN, 'serve', '--port', '0', '--git-port', '0', '--git-root', join(tmpdir(), 'no-such-git-root-for-doors')],
+      { cwd: ROOT, env: { ...process.env, NODE_NO_WARNINGS: '1' } },
+    ).then(
+      () => undefined,
+      (error: unknown) => error as { code: number; stdout: string; stderr: string },
+    );
+    expect(failed?.code).toBe(1);
+    expect(failed?.stderr).toMatch(/cannot start the front doors: --git-root .*no-such-git-root-for-doors is not a directory/);
+    expect(failed?.stdout).not.toContain('listening on');
+  }, 30_000);
+});
+
 let child: ChildProcess;
 let stdout = '';
 let stderr = '';

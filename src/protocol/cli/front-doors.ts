@@ -8,14 +8,16 @@ import { createGitServer, defaultGitHttpBackend } from '../git/git-server.js';
 import type { FrontDoorsConfig } from './serve-options.js';
 
 export interface RunningFrontDoors {
+  /** One "listening on" line per door, for the caller to print after its own startup line. */
+  readonly listeningLines: readonly string[];
   close(graceMs?: number): Promise<void>;
 }
 
 const urlHost = (address: string): string => (address.includes(':') ? `[${address}]` : address);
 
 /**
- * Starts the front doors that were asked for, each on its own port, each printing its own "listening on" line. Throws (with a
- * printable message) when a door cannot start; doors already started are closed first.
+ * Starts the front doors that were asked for, each on its own port, each with its own "listening on" line; `log` receives the
+ * login lines. Throws (with a printable message) when a door cannot start; doors already started are closed first.
  */
 export const startFrontDoors = async (
   engine: CredentialEngine,
@@ -25,6 +27,7 @@ export const startFrontDoors = async (
   accessLog: boolean,
 ): Promise<RunningFrontDoors> => {
   const started: ListeningDoor[] = [];
+  const listeningLines: string[] = [];
   const loginLog = accessLog ? log : undefined;
   const options = loginLog === undefined ? {} : { log: loginLog };
   const closeAll = async (graceMs?: number): Promise<void> => {
@@ -43,21 +46,21 @@ export const startFrontDoors = async (
       }
       const door = await listenDoor(createGitServer(engine, { root, backend, ...options }), config.git.port, host);
       started.push(door);
-      log(`git (CodeCommit) door listening on http://${urlHost(door.address.address)}:${door.address.port}/v1/repos/<name> (repositories in ${root})`);
+      listeningLines.push(`git (CodeCommit) door listening on http://${urlHost(door.address.address)}:${door.address.port}/v1/repos/<name> (repositories in ${root})`);
     }
     if (config.bedrock !== undefined) {
       const door = await listenDoor(createBedrockServer(engine, options), config.bedrock.port, host);
       started.push(door);
-      log(`bedrock (Bedrock Runtime stand-in) door listening on http://${urlHost(door.address.address)}:${door.address.port}`);
+      listeningLines.push(`bedrock (Bedrock Runtime stand-in) door listening on http://${urlHost(door.address.address)}:${door.address.port}`);
     }
     if (config.keyspaces !== undefined) {
       const door = await listenDoor(createCqlServer(engine, options), config.keyspaces.port, host);
       started.push(door);
-      log(`keyspaces (CQL native protocol v4) door listening on ${urlHost(door.address.address)}:${door.address.port}`);
+      listeningLines.push(`keyspaces (CQL native protocol v4) door listening on ${urlHost(door.address.address)}:${door.address.port}`);
     }
   } catch (cause) {
     await closeAll(0);
     throw cause;
   }
-  return { close: closeAll };
+  return { listeningLines, close: closeAll };
 };

@@ -94,12 +94,6 @@ export const startServer = async (config: ServeConfig, io: ServeIo): Promise<Run
     throw new StartupError(`cannot listen on ${config.host}:${config.port}: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
   const url = urlOf(server.address() as AddressInfo);
-  io.log(
-    `iam-service-credentials listening on ${url} (account ${config.accountId}, store ${describeStore(config.store)}, ` +
-      `${config.accountMap.size} mapped access key(s); signatures are not checked)` +
-      (config.authenticateEndpoint ? `; authenticate at POST ${url}${DEFAULT_AUTHENTICATE_PATH}` : ''),
-  );
-
   let frontDoors: RunningFrontDoors | undefined;
   if (config.frontDoors !== undefined) {
     try {
@@ -110,6 +104,14 @@ export const startServer = async (config: ServeConfig, io: ServeIo): Promise<Run
       throw new StartupError(`cannot start the front doors: ${cause instanceof Error ? cause.message : String(cause)}`);
     }
   }
+
+  io.log(
+    `iam-service-credentials listening on ${url} (account ${config.accountId}, store ${describeStore(config.store)}, ` +
+      `${config.accountMap.size} mapped access key(s); signatures are not checked)` +
+      (config.authenticateEndpoint ? `; authenticate at POST ${url}${DEFAULT_AUTHENTICATE_PATH}` : ''),
+  );
+
+  for (const line of frontDoors?.listeningLines ?? []) io.log(line);
 
   let closing: Promise<void> | undefined;
   const close = (graceMs = 5_000): Promise<void> => {
