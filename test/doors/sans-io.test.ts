@@ -163,6 +163,33 @@ describe('Git door routing (Sans-I/O)', () => {
     expect(routeGitRequest('GET', '/v1/repos/a/info/refs?service=git-upload-pack&x=1').kind).toBe('method-not-allowed');
   });
 
+  it('only ever looks up a CodeCommit repository name, whatever the target (property)', async () => {
+    const engine = createCredentialEngine();
+    await engine.createUser({ UserName: 'alice' });
+    const created = (await engine.createServiceSpecificCredential({ UserName: 'alice', ServiceName: 'codecommit.amazonaws.com' }))._unsafeUnwrap();
+    const { ServiceUserName, ServicePassword } = created.ServiceSpecificCredential;
+    const authorization = `Basic ${Buffer.from(`${ServiceUserName}:${ServicePassword}`).toString('base64')}`;
+    let reached = 0;
+    const segment = fc.oneof(fc.string(), fc.constantFrom('..', '.', '%2e%2e', '%2F', 'a/..', '..%2f..', 'repo'), fc.stringMatching(/^[a-z.%/]{0,12}$/));
+    await fc.assert(
+      fc.asyncProperty(segment, fc.constantFrom('/info/refs?service=git-upload-pack', '/git-upload-pack', ''), async (name, rest) => {
+        const looked: string[] = [];
+        await decideGitRequest(
+          engine,
+          { method: rest === '/git-upload-pack' ? 'POST' : 'GET', url: `/v1/repos/${name}${rest}`, authorization },
+          { root: '/srv/git', findRepository: async (candidate) => (looked.push(candidate), undefined) },
+        );
+        reached += looked.length;
+        for (const candidate of looked) {
+          expect(isRepositoryName(candidate)).toBe(true);
+          expect(candidate).not.toMatch(/^\.\.?$|[/%]/);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    expect(reached).toBeGreaterThan(0); // valid names do get looked up: the property is not vacuous
+  });
+
   it('challenges a request without credentials, and one whose Authorization git could not have meant', async () => {
     const engine = createCredentialEngine();
     for (const authorization of [undefined, 'Negotiate abc', 'Basic !!!', 'Bearer not-an-absk-key']) {
