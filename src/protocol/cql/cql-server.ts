@@ -1,5 +1,4 @@
 import { type Server, type Socket, createServer } from 'node:net';
-import { parseSaslPlain } from '../../domain/presented-credential.js';
 import { type CredentialEngine, authenticateSaslPlain } from '../../index.js';
 import { formatLoginAttempt, saslLoginAttempt } from '../front-door/login-attempt.js';
 import { type CqlAction, CqlSession } from './cql-session.js';
@@ -28,12 +27,9 @@ export const createCqlServer = (engine: CredentialEngine, options: CqlServerOpti
           const token = action.token;
           authenticateSaslPlain(engine, { ServiceName: KEYSPACES_SERVICE, Token: token }).then(
             (outcome) => {
-              options.log?.(formatLoginAttempt(saslLoginAttempt(token, outcome), socket.remoteAddress));
-              const presented = parseSaslPlain(token).match(
-                (credential) => (credential.kind === 'password' ? credential.userName : undefined),
-                () => undefined,
-              );
-              perform(session.authenticated(outcome.isOk(), presented));
+              const attempt = saslLoginAttempt(token, outcome);
+              options.log?.(formatLoginAttempt(attempt, socket.remoteAddress));
+              perform(session.authenticated(outcome.isOk(), attempt.presented));
             },
             () => socket.destroy(),
           );
