@@ -67,6 +67,21 @@ describe('the Bedrock door with @aws-sdk/client-bedrock-runtime (bearer auth)', 
     expect(logLines.join('\n')).not.toContain(key);
   });
 
+  it('the key can come from AWS_BEARER_TOKEN_BEDROCK instead of the token option', async () => {
+    const { key } = await apiKey('carol');
+    const previous = process.env['AWS_BEARER_TOKEN_BEDROCK'];
+    process.env['AWS_BEARER_TOKEN_BEDROCK'] = key;
+    try {
+      const fromEnv = new BedrockRuntimeClient({ region: 'us-east-1', endpoint: bedrockUrl, authSchemePreference: ['httpBearerAuth'], maxAttempts: 1 });
+      const answer = await fromEnv.send(new ConverseCommand({ modelId: 'm', messages: [{ role: 'user', content: [{ text: 'from env' }] }] }));
+      expect(answer.output?.message?.content?.[0]?.text).toBe('from env');
+      fromEnv.destroy();
+    } finally {
+      if (previous === undefined) delete process.env['AWS_BEARER_TOKEN_BEDROCK'];
+      else process.env['AWS_BEARER_TOKEN_BEDROCK'] = previous;
+    }
+  });
+
   it('InvokeModel works too, answering the Converse-shaped echo', async () => {
     const { key } = await apiKey('carol');
     const answer = await bedrock(key).send(
