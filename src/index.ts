@@ -27,3 +27,7 @@ export { cryptoRandom } from './adapters/system/crypto-random.js';
 export { createManualClock } from './adapters/deterministic/manual-clock.js';
 export type { ManualClock } from './adapters/deterministic/manual-clock.js';
 export { createSeededRandom } from './adapters/deterministic/seeded-random.js';
+
+export { authenticateHttpAuthorization, authenticateSaslPlain } from './app/authenticate-presented.js';
+export type { AuthenticateHttpAuthorizationRequest, AuthenticateSaslPlainRequest } from './app/authenticate-presented.js';
+export type { PresentedCredential } from './domain/presented-credential.js';

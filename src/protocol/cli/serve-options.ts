@@ -22,6 +22,15 @@ export interface ServeConfig {
   readonly secretAccessKeys?: ReadonlyMap<string, string>;
   /** `--verify-signatures`: every request must be signed (SigV4) by one of secretAccessKeys. */
   readonly verifySignatures?: true;
+  /** The service front doors asked for (--git-port/--git-root, --bedrock-port, --keyspaces-port); absent when none is. */
+  readonly frontDoors?: FrontDoorsConfig;
+}
+
+/** Each door is off unless its port is given. */
+export interface FrontDoorsConfig {
+  readonly git?: { readonly port: number; readonly root: string };
+  readonly bedrock?: { readonly port: number };
+  readonly keyspaces?: { readonly port: number };
 }
 
 export type ParsedCommand =
@@ -63,6 +72,12 @@ Options:
   --authenticate-endpoint       also answer POST ${DEFAULT_AUTHENTICATE_PATH} (not an AWS API):
                                 JSON {"ServiceName","ServiceUserName","ServicePassword"} or {"ServiceName","ApiKey"}
                                 -> 200 {"AccountId","UserName","ServiceSpecificCredentialId"} or 403 AuthenticationFailed
+  --git-port <port> --git-root <dir>
+                                also serve CodeCommit's Git smart HTTP at http://<host>:<port>/v1/repos/<name> for the bare
+                                repositories <dir>/<name> (or <name>.git), through git http-backend; log in with a CodeCommit
+                                ServiceUserName and ServicePassword (see docs/front-doors.md)
+  --bedrock-port <port>         also serve a Bedrock Runtime stand-in (Converse, InvokeModel) for Bedrock API keys (Bearer)
+  --keyspaces-port <port>       also serve a CQL native-protocol (v4) login for Keyspaces credentials (PasswordAuthenticator)
   -h, --help                    show this help
 
 Each request is logged as one line (time, client, method, path, status, action, error code, account, request id, duration);
@@ -164,6 +179,25 @@ const parseInteger = (value: string, name: string, min: number, max: number): nu
   return number;
 };
 
+const parseFrontDoors = (values: {
+  readonly 'git-port'?: string | undefined;
+  readonly 'git-root'?: string | undefined;
+  readonly 'bedrock-port'?: string | undefined;
+  readonly 'keyspaces-port'?: string | undefined;
+}): { frontDoors?: FrontDoorsConfig } => {
+  const gitPort = values['git-port'];
+  const gitRoot = values['git-root'];
+  if ((gitPort === undefined) !== (gitRoot === undefined) || gitRoot === '') {
+    throw new OptionError('--git-port and --git-root go together: the port to serve Git on and the directory of bare repositories');
+  }
+  const doors: FrontDoorsConfig = {
+    ...(gitPort === undefined || gitRoot === undefined ? {} : { git: { port: parseInteger(gitPort, '--git-port', 0, 65535), root: gitRoot } }),
+    ...(values['bedrock-port'] === undefined ? {} : { bedrock: { port: parseInteger(values['bedrock-port'], '--bedrock-port', 0, 65535) } }),
+    ...(values['keyspaces-port'] === undefined ? {} : { keyspaces: { port: parseInteger(values['keyspaces-port'], '--keyspaces-port', 0, 65535) } }),
+  };
+  return Object.keys(doors).length === 0 ? {} : { frontDoors: doors };
+};
+
 /** `argv` without the node and script paths: `['serve', '--port', '0']`. */
 export const parseCommand = (
   argv: readonly string[],
@@ -188,6 +222,10 @@ export const parseCommand = (
         'authenticate-endpoint': { type: 'boolean', default: false },
         'access-key': { type: 'string', multiple: true },
         'verify-signatures': { type: 'boolean', default: false },
+        'git-port': { type: 'string' },
+        'git-root': { type: 'string' },
+        'bedrock-port': { type: 'string' },
+        'keyspaces-port': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -228,6 +266,7 @@ export const parseCommand = (
         authenticateEndpoint: values['authenticate-endpoint'],
         ...(secrets.size === 0 ? {} : { secretAccessKeys: secrets }),
         ...(values['verify-signatures'] ? { verifySignatures: true as const } : {}),
+        ...parseFrontDoors(values),
       },
     };
   } catch (error) {

@@ -3,6 +3,7 @@ import { type CredentialEngine, type CredentialStore, type UserDirectory, create
 import { DEFAULT_AUTHENTICATE_PATH, createQueryServer } from '../http/index.js';
 import { loadSignatureV4 } from '../sigv4/verify-signature.js';
 import { type ServeConfig, describeStore } from './serve-options.js';
+import { type RunningFrontDoors, startFrontDoors } from './front-doors.js';
 
 /** What `createPostgresAdapters({ connectionString })` of src/adapters/postgres returns. */
 interface PostgresAdapters {
@@ -105,6 +106,17 @@ export const startServer = async (config: ServeConfig, io: ServeIo): Promise<Run
     throw new StartupError(`cannot listen on ${config.host}:${config.port}: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
   const url = urlOf(server.address() as AddressInfo);
+  let frontDoors: RunningFrontDoors | undefined;
+  if (config.frontDoors !== undefined) {
+    try {
+      frontDoors = await startFrontDoors(engine, config.frontDoors, config.host, io.log, config.accessLog);
+    } catch (cause) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await postgres?.close().catch(() => undefined);
+      throw new StartupError(`cannot start the front doors: ${cause instanceof Error ? cause.message : String(cause)}`);
+    }
+  }
+
   io.log(
     `iam-service-credentials listening on ${url} (account ${config.accountId}, store ${describeStore(config.store)}, ` +
       `${config.accountMap.size} mapped access key(s); ` +
@@ -114,14 +126,18 @@ export const startServer = async (config: ServeConfig, io: ServeIo): Promise<Run
       (config.authenticateEndpoint ? `; authenticate at POST ${url}${DEFAULT_AUTHENTICATE_PATH}` : ''),
   );
 
+  for (const line of frontDoors?.listeningLines ?? []) io.log(line);
+
   let closing: Promise<void> | undefined;
   const close = (graceMs = 5_000): Promise<void> => {
     closing ??= (async () => {
+      const doorsClosed = frontDoors?.close(graceMs);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const force = setTimeout(() => server.closeAllConnections(), graceMs);
       await closed;
       clearTimeout(force);
+      await doorsClosed;
       await postgres?.close();
     })();
     return closing;

@@ -1,0 +1,66 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { CredentialEngine } from '../../index.js';
+import { createBedrockServer } from '../bedrock/bedrock-server.js';
+import { createCqlServer } from '../cql/cql-server.js';
+import { type ListeningDoor, listenDoor } from '../front-door/door-server.js';
+import { createGitServer, defaultGitHttpBackend } from '../git/git-server.js';
+import type { FrontDoorsConfig } from './serve-options.js';
+
+export interface RunningFrontDoors {
+  /** One "listening on" line per door, for the caller to print after its own startup line. */
+  readonly listeningLines: readonly string[];
+  close(graceMs?: number): Promise<void>;
+}
+
+const urlHost = (address: string): string => (address.includes(':') ? `[${address}]` : address);
+
+/**
+ * Starts the front doors that were asked for, each on its own port, each with its own "listening on" line; `log` receives the
+ * login lines. Throws (with a printable message) when a door cannot start; doors already started are closed first.
+ */
+export const startFrontDoors = async (
+  engine: CredentialEngine,
+  config: FrontDoorsConfig,
+  host: string,
+  log: (line: string) => void,
+  accessLog: boolean,
+): Promise<RunningFrontDoors> => {
+  const started: ListeningDoor[] = [];
+  const listeningLines: string[] = [];
+  const loginLog = accessLog ? log : undefined;
+  const options = loginLog === undefined ? {} : { log: loginLog };
+  const closeAll = async (graceMs?: number): Promise<void> => {
+    await Promise.all(started.map((door) => door.close(graceMs)));
+  };
+  try {
+    if (config.git !== undefined) {
+      const root = resolve(config.git.root);
+      const isDirectory = await stat(root).then((info) => info.isDirectory(), () => false);
+      if (!isDirectory) throw new Error(`--git-root ${root} is not a directory`);
+      let backend: string;
+      try {
+        backend = defaultGitHttpBackend();
+      } catch {
+        throw new Error('the Git door needs git (git http-backend), and `git --exec-path` failed');
+      }
+      const door = await listenDoor(createGitServer(engine, { root, backend, ...options }), config.git.port, host);
+      started.push(door);
+      listeningLines.push(`git (CodeCommit) door listening on http://${urlHost(door.address.address)}:${door.address.port}/v1/repos/<name> (repositories in ${root})`);
+    }
+    if (config.bedrock !== undefined) {
+      const door = await listenDoor(createBedrockServer(engine, options), config.bedrock.port, host);
+      started.push(door);
+      listeningLines.push(`bedrock (Bedrock Runtime stand-in) door listening on http://${urlHost(door.address.address)}:${door.address.port}`);
+    }
+    if (config.keyspaces !== undefined) {
+      const door = await listenDoor(createCqlServer(engine, options), config.keyspaces.port, host);
+      started.push(door);
+      listeningLines.push(`keyspaces (CQL native protocol v4) door listening on ${urlHost(door.address.address)}:${door.address.port}`);
+    }
+  } catch (cause) {
+    await closeAll(0);
+    throw cause;
+  }
+  return { listeningLines, close: closeAll };
+};

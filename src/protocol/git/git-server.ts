@@ -1,0 +1,111 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { join, resolve } from 'node:path';
+import type { CredentialEngine } from '../../index.js';
+import { formatLoginAttempt } from '../front-door/login-attempt.js';
+import { CgiHeadParser } from './cgi-response.js';
+import { type GitAnswer, decideGitRequest } from './git-door.js';
+
+export interface GitServerOptions {
+  /** The directory holding the bare repositories, `<name>` or `<name>.git`. */
+  readonly root: string;
+  /** One line per login attempt. Default: none. */
+  readonly log?: (line: string) => void;
+  /** The `git http-backend` program. Default: `$(git --exec-path)/git-http-backend`. */
+  readonly backend?: string;
+}
+
+/** Where git keeps its helper programs, git-http-backend among them. */
+export const defaultGitHttpBackend = (): string => join(execFileSync('git', ['--exec-path'], { encoding: 'utf8' }).trim(), 'git-http-backend');
+
+const send = (res: ServerResponse, answer: GitAnswer): void => {
+  res.writeHead(answer.status, { ...answer.headers, 'Content-Length': String(Buffer.byteLength(answer.body)) });
+  res.end(answer.body);
+};
+
+const isBareRepository = async (directory: string): Promise<boolean> => {
+  try {
+    return (await stat(directory)).isDirectory() && (await stat(join(directory, 'HEAD'))).isFile();
+  } catch {
+    return false;
+  }
+};
+
+/** Runs the CGI backend for one request: request body to its stdin, its head parsed, its body streamed back. */
+const runBackend = (backend: string, env: Readonly<Record<string, string>>, req: IncomingMessage, res: ServerResponse): void => {
+  const child = spawn(backend, [], { env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...env }, stdio: ['pipe', 'pipe', 'ignore'] });
+  const parser = new CgiHeadParser();
+  let headSent = false;
+  const fail = (): void => {
+    if (!headSent && !res.headersSent) send(res, { status: 500, headers: { 'Content-Type': 'text/plain' }, body: 'git http-backend failed\n' });
+    else res.destroy();
+  };
+  child.on('error', fail);
+  child.stdin.on('error', () => undefined); // the backend may stop reading early; its answer says why
+  req.on('error', () => child.kill());
+  res.on('close', () => {
+    if (child.exitCode === null) child.kill();
+  });
+  req.pipe(child.stdin);
+  child.stdout.on('data', (chunk: Buffer) => {
+    if (headSent) {
+      if (!res.write(chunk)) child.stdout.pause();
+      return;
+    }
+    const progress = parser.push(chunk);
+    if (progress.kind === 'more') return;
+    if (progress.kind === 'error') {
+      child.kill();
+      fail();
+      return;
+    }
+    headSent = true;
+    res.writeHead(progress.head.status, progress.head.headers.flat());
+    if (progress.head.rest.length > 0) res.write(progress.head.rest);
+  });
+  res.on('drain', () => child.stdout.resume());
+  child.stdout.on('end', () => (headSent ? res.end() : fail()));
+};
+
+/** The Git door on node:http: a few lines of glue around decideGitRequest. */
+export const createGitServer = (engine: CredentialEngine, options: GitServerOptions): Server => {
+  const root = resolve(options.root);
+  const backend = options.backend ?? defaultGitHttpBackend();
+  const findRepository = async (name: string): Promise<string | undefined> => {
+    for (const candidate of [name, `${name}.git`]) if (await isBareRepository(join(root, candidate))) return candidate;
+    return undefined;
+  };
+  const server = createServer({ requestTimeout: 300_000, headersTimeout: 30_000, maxHeaderSize: 16 * 1024 }, (req, res) => {
+    const header = (name: string): string | undefined => {
+      const value = req.headers[name];
+      return typeof value === 'string' ? value : undefined;
+    };
+    decideGitRequest(
+      engine,
+      {
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        authorization: header('authorization'),
+        contentType: header('content-type'),
+        contentEncoding: header('content-encoding'),
+        contentLength: header('content-length'),
+        gitProtocol: header('git-protocol'),
+        remoteAddress: req.socket.remoteAddress,
+      },
+      { root, findRepository },
+    ).then(
+      (decision) => {
+        if (decision.attempt !== undefined) options.log?.(formatLoginAttempt(decision.attempt, req.socket.remoteAddress));
+        if (decision.kind === 'answer') {
+          req.resume();
+          send(res, decision.answer);
+        } else {
+          runBackend(backend, decision.env, req, res);
+        }
+      },
+      () => res.destroy(),
+    );
+  });
+  return server;
+};
