@@ -38,6 +38,18 @@ const passwordOf = (userName: string, password: string): Result<PresentedCredent
   userName === '' || password === '' ? malformed('empty user name or password') : ok({ kind: 'password', userName, password });
 
 /**
+ * The text without leading and trailing spaces (only U+0020, unlike `trim`). A loop, not `/ +$/`: that regular expression backtracks
+ * quadratically on a long run of spaces followed by anything else (8 KiB of them took ~200 ms).
+ */
+const withoutSurroundingSpaces = (text: string): string => {
+  let start = 0;
+  let end = text.length;
+  while (start < end && text.charCodeAt(start) === 0x20) start += 1;
+  while (end > start && text.charCodeAt(end - 1) === 0x20) end -= 1;
+  return text.slice(start, end);
+};
+
+/**
  * An HTTP `Authorization` header value: `Basic base64(user:password)` (RFC 7617; the user name ends at the first colon) or
  * `Bearer <token68>` (RFC 6750). Scheme names are case-insensitive; one or more spaces separate scheme and credentials.
  */
@@ -47,7 +59,7 @@ export const parseHttpAuthorization = (header: unknown): Result<PresentedCredent
   const space = header.indexOf(' ');
   if (space <= 0) return malformed('no scheme');
   const scheme = header.slice(0, space).toLowerCase();
-  const credentials = header.slice(space + 1).replace(/^ +/, '').replace(/ +$/, '');
+  const credentials = withoutSurroundingSpaces(header.slice(space + 1));
   if (scheme === 'bearer') {
     return TOKEN68.test(credentials) ? ok({ kind: 'api-key', apiKey: credentials }) : malformed('Bearer token is not a token68');
   }

@@ -176,4 +176,15 @@ describe('parsing (pure)', () => {
       }),
     );
   });
+  it('spaces around the credentials are not part of them, and spaces inside are (property)', () => {
+    fc.assert(
+      fc.property(fc.nat(300), fc.nat(300), fc.nat(300), fc.constantFrom('Basic', 'Bearer'), (before, inside, after, scheme) => {
+        const token = scheme === 'Basic' ? basic('alice-at-123456789012', 'pw').slice('Basic '.length) : 'ABSKabc';
+        const parsed = parseHttpAuthorization(`${scheme} ${' '.repeat(before)}${token}${' '.repeat(after)}`);
+        expect(parsed.isOk()).toBe(true);
+        // A space inside the credentials breaks them: they are not trimmed from the middle.
+        expect(parseHttpAuthorization(`${scheme} ${token.slice(0, 2)}${' '.repeat(inside + 1)}${token.slice(2)}`).isErr()).toBe(true);
+      }),
+    );
+  });
 });
