@@ -1,24 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type RequestListener, type Server, type ServerResponse, createServer } from 'node:http';
 import type { CredentialEngine } from '../../index.js';
-import { accessKeyIdOf } from '../query/access-key.js';
+import { type AccountMap, requestIdentity } from '../query/account-map.js';
 import { type QueryRequest, type QueryResponse, answerQueryRequest, renderQueryError } from '../query/handle-query-request.js';
 import { methodNotAllowed, requestEntityTooLarge } from '../query/wire-error.js';
 import { serviceFailure } from '../../domain/iam-error.js';
 
-/** Who a request signed with a given access key id acts as. */
-export interface AccountMapping {
-  readonly accountId: string;
-  /** The IAM user the key belongs to: the default subject where UserName may be omitted. Absent = a non-user caller. */
-  readonly userName?: string;
-}
+export type { AccountMapping } from '../query/account-map.js';
 
 export interface QueryServerOptions {
   /**
    * Access key id (read from the SigV4 `Authorization` header, or `X-Amz-Credential` of a presigned URL) -> account. Signatures are
    * NOT checked. Unmapped or unsigned requests act in `accountId`, else the engine's default account.
    */
-  readonly accountMap?: ReadonlyMap<string, AccountMapping> | Readonly<Record<string, AccountMapping>>;
+  readonly accountMap?: AccountMap;
   /** The account of requests no mapping covers. Default: the engine's default account. */
   readonly accountId?: string;
   /** Largest request body accepted; a larger one is answered `413 RequestEntityTooLarge`. Default 1 MiB. */
@@ -79,13 +74,6 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 type BodyOutcome = { readonly kind: 'ok'; readonly body: Buffer } | { readonly kind: 'too-large'; readonly abandon: boolean } | { readonly kind: 'aborted' };
 
 const EMPTY_BODY = Buffer.alloc(0);
-
-const lookup = (map: QueryServerOptions['accountMap'], accessKeyId: string | undefined): AccountMapping | undefined => {
-  if (map === undefined || accessKeyId === undefined) return undefined;
-  if (map instanceof Map) return map.get(accessKeyId);
-  const record = map as Readonly<Record<string, AccountMapping>>;
-  return Object.hasOwn(record, accessKeyId) ? record[accessKeyId] : undefined;
-};
 
 /** Printable ASCII, no space: what most logged texts (method, path, request id) already are. */
 const PRINTABLE = /^[\x21-\x7e]*$/;
@@ -258,10 +246,8 @@ export const createQueryRequestListener = (engine: CredentialEngine, options: Qu
       const path = queryAt === -1 ? url : url.slice(0, queryAt);
       const queryString = queryAt === -1 ? '' : url.slice(queryAt + 1);
       const requestId = newRequestId();
-      // Without a map every request acts in the default account: the access key id is not even looked for.
-      const mapping = accountMap === undefined ? undefined : lookup(accountMap, accessKeyIdOf(req.headers, queryString));
-      const accountId = mapping?.accountId ?? options.accountId;
-      new Exchange(setup, req, res, started, req.method ?? 'GET', path, queryString, requestId, accountId, mapping?.userName).start();
+      const { accountId, callerUserName } = requestIdentity(accountMap, options.accountId, req.headers, queryString);
+      new Exchange(setup, req, res, started, req.method ?? 'GET', path, queryString, requestId, accountId, callerUserName).start();
     } catch {
       if (!res.headersSent) res.destroy();
     }

@@ -11,3 +11,6 @@ export type { WireError } from './wire-error.js';
 export { IAM_XML_NAMESPACE } from './xml.js';
 export { createQueryServer, createQueryRequestListener, DEFAULT_AUTHENTICATE_PATH, DEFAULT_MAX_BODY_BYTES } from '../http/index.js';
 export type { AccountMapping, QueryServerOptions } from '../http/index.js';
+export { createIamRequestHandler } from './in-process-handler.js';
+export type { IamRequestHandler, IamRequestHandlerOptions, SdkHttpHandlerOptions, SdkHttpRequest, SdkHttpResponse } from './in-process-handler.js';
+export type { AccountMap } from './account-map.js';
