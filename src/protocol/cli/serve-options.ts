@@ -4,6 +4,7 @@ import { isUserName } from '../../domain/user.js';
 import { DEFAULT_ACCOUNT_ID, type UnsupportedServiceErrorCode } from '../../index.js';
 import { isAccessKeyId } from '../query/access-key.js';
 import { type AccountMapping, DEFAULT_AUTHENTICATE_PATH, DEFAULT_MAX_BODY_BYTES } from '../http/index.js';
+import { type SeedDocument, parseSeedDocument } from './seed.js';
 
 export type StoreChoice = { readonly kind: 'memory' } | { readonly kind: 'postgres'; readonly connectionString: string };
 
@@ -18,6 +19,10 @@ export interface ServeConfig {
   readonly accessLog: boolean;
   /** Serve the non-AWS authenticate path (DEFAULT_AUTHENTICATE_PATH). */
   readonly authenticateEndpoint: boolean;
+  /** Serve `POST /_iam-service-credentials/reset` (the health path is always on). Default true; false with `--no-reset`. */
+  readonly reset?: boolean;
+  /** Fixtures to create before listening (`--seed <file.json>`), already checked by parseSeedDocument. */
+  readonly seed?: SeedDocument;
 }
 
 export type ParsedCommand =
@@ -52,7 +57,13 @@ Options:
   --authenticate-endpoint       also answer POST ${DEFAULT_AUTHENTICATE_PATH} (not an AWS API):
                                 JSON {"ServiceName","ServiceUserName","ServicePassword"} or {"ServiceName","ApiKey"}
                                 -> 200 {"AccountId","UserName","ServiceSpecificCredentialId"} or 403 AuthenticationFailed
+  --seed <file.json>            users and credentials to create before listening (docs/testing-with-iam-service-credentials.md);
+                                generated secrets of seeded credentials are printed once, in a table after the startup line
+  --no-reset                    turn off POST /_iam-service-credentials/reset (on by default; it empties every user and credential)
   -h, --help                    show this help
+
+Always on: GET /_iam-service-credentials/health -> 200 {"Status":"ok","Version","Store","StoreAnswers"} (503 when the store
+does not answer). Not AWS APIs; no IAM action is ever run on these paths.
 
 Each request is logged as one line (time, client, method, path, status, action, error code, account, request id, duration);
 never a body, a query string, a header value or a secret.
@@ -103,6 +114,18 @@ const parseMapFile = (path: string, readFile: (path: string) => string): [string
   return Object.entries(json).map(([key, value]) => parseMapping(key, value, '--account-map-file'));
 };
 
+const readSeedFile = (path: string, readFile: (path: string) => string): SeedDocument => {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFile(path));
+  } catch (cause) {
+    throw new OptionError(`--seed: cannot read ${path} as JSON (${cause instanceof Error ? cause.message : String(cause)})`);
+  }
+  const parsed = parseSeedDocument(json);
+  if (parsed.isErr()) throw new OptionError(`--seed: ${path}: ${parsed.error}`);
+  return parsed.value;
+};
+
 const parseStore = (value: string): StoreChoice => {
   if (value === 'memory') return { kind: 'memory' };
   if (/^postgres(ql)?:\/\//i.test(value)) return { kind: 'postgres', connectionString: value };
@@ -140,6 +163,8 @@ export const parseCommand = (
         'max-body-bytes': { type: 'string', default: String(DEFAULT_MAX_BODY_BYTES) },
         quiet: { type: 'boolean', default: false },
         'authenticate-endpoint': { type: 'boolean', default: false },
+        'no-reset': { type: 'boolean', default: false },
+        seed: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -170,6 +195,8 @@ export const parseCommand = (
         maxBodyBytes: parseInteger(values['max-body-bytes'], '--max-body-bytes', 1, 1024 * 1024 * 1024),
         accessLog: !values.quiet,
         authenticateEndpoint: values['authenticate-endpoint'],
+        ...(values['no-reset'] ? { reset: false } : {}),
+        ...(values.seed === undefined ? {} : { seed: readSeedFile(values.seed, readFile) }),
       },
     };
   } catch (error) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type RequestListener, type Server, type ServerResponse, createServer } from 'node:http';
 import type { CredentialEngine } from '../../index.js';
 import { type AccountMap, requestIdentity } from '../query/account-map.js';
+import { type ControlPaths, answerControlPath } from './control-paths.js';
 import { type QueryRequest, type QueryResponse, answerQueryRequest, renderQueryError } from '../query/handle-query-request.js';
 import { methodNotAllowed, requestEntityTooLarge } from '../query/wire-error.js';
 import { serviceFailure } from '../../domain/iam-error.js';
@@ -30,6 +31,12 @@ export interface QueryServerOptions {
    * authenticateApiKey, for emulators of the services that accept the credentials. Off by default.
    */
   readonly authenticatePath?: string;
+  /**
+   * Not AWS APIs: `GET /_iam-service-credentials/health` and `POST /_iam-service-credentials/reset` (see control-paths.ts); every other
+   * path under `/_iam-service-credentials/` but the authenticate path is then answered 404. Off by default (the Query protocol answers
+   * every path); the command and startIamEndpoint turn them on.
+   */
+  readonly controlPaths?: ControlPaths;
 }
 
 export const DEFAULT_AUTHENTICATE_PATH = '/_iam-service-credentials/authenticate';
@@ -101,6 +108,7 @@ interface ListenerSetup {
   readonly limit: number;
   readonly log: ((line: string) => void) | undefined;
   readonly authenticatePath: string | undefined;
+  readonly controls: ControlPaths | undefined;
 }
 
 /**
@@ -172,11 +180,22 @@ class Exchange {
   }
 
   private respond(body: BodyOutcome): void {
-    const { engine, limit, log, authenticatePath } = this.setup;
+    const { engine, limit, log, authenticatePath, controls } = this.setup;
     const { req, res, method, requestId } = this;
     if (body.kind === 'aborted') {
       res.destroy();
       if (log !== undefined) log(this.accessLine({}, 'client-aborted'));
+      return;
+    }
+    const control =
+      controls === undefined || body.kind !== 'ok' || this.path === authenticatePath
+        ? undefined
+        : answerControlPath(controls, method, this.path, this.queryString, requestId);
+    if (control !== undefined) {
+      control.then(
+        (answer) => this.finishOrFail(answer),
+        () => this.fail(),
+      );
       return;
     }
     if (authenticatePath !== undefined && this.path === authenticatePath && method === 'POST' && body.kind === 'ok') {
@@ -236,7 +255,7 @@ export const createQueryRequestListener = (engine: CredentialEngine, options: Qu
   if (!Number.isSafeInteger(limit) || limit < 0) throw new TypeError('createQueryRequestListener: maxBodyBytes must be a non-negative integer');
   const newRequestId = options.requestId ?? randomUUID;
   const { log, accountMap } = options;
-  const setup: ListenerSetup = { engine, limit, log, authenticatePath: options.authenticatePath };
+  const setup: ListenerSetup = { engine, limit, log, authenticatePath: options.authenticatePath, controls: options.controlPaths };
 
   return (req, res) => {
     try {
