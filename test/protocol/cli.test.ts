@@ -186,6 +186,21 @@ describe.concurrent('the iam-service-credentials command', () => {
     expect(server.stdout() + server.stderr()).not.toContain(password);
   });
 
+  it('keeps answering when whoever reads its stdout closes the pipe (EPIPE on the access log)', async () => {
+    const server = run(['serve', '--port', '0']);
+    const url = await waitForUrl(server);
+    server.child.stdout?.destroy(); // a supervisor that reads only the startup line
+    for (let n = 0; n < 5; n += 1) {
+      const res = await fetch(`${url}/_iam-service-credentials/health`);
+      expect(res.status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 20)); // one log flush per request: the second one meets the closed pipe
+    }
+    expect(server.child.exitCode).toBeNull();
+    server.child.kill('SIGTERM');
+    expect(await server.exit).toBe(0);
+    expect(server.stderr()).toContain('iam-service-credentials: stdout failed (write EPIPE); the log is dropped from now on');
+  });
+
   it('stops on SIGINT too', async () => {
     const server = run(['serve', '--port', '0', '--quiet']);
     await waitForUrl(server);
