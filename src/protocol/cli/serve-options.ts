@@ -77,7 +77,11 @@ const parseMapping = (accessKeyId: string, target: unknown, where: string): [str
   let accountId: unknown;
   let userName: unknown;
   if (typeof target === 'string') {
-    [accountId, userName] = target.split(':', 2);
+    const parts = target.split(':');
+    if (parts.length > 2) {
+      throw new OptionError(`${where}: expected AKID=ACCOUNT or AKID=ACCOUNT:USERNAME for ${accessKeyId}, got ${JSON.stringify(target)}`);
+    }
+    [accountId, userName] = parts;
   } else if (typeof target === 'object' && target !== null) {
     ({ accountId, userName } = target as { accountId?: unknown; userName?: unknown });
   }
@@ -173,16 +177,23 @@ export const parseCommand = (
     if (positionals[0] !== 'serve' || positionals.length > 1) {
       return { kind: 'error', message: `unknown command ${JSON.stringify(positionals.join(' '))}; the command is: serve` };
     }
+    // An empty host would make node:http listen on every interface, which the endpoint must never do by accident.
+    if (values.host.trim() === '') throw new OptionError('--host: expected an interface name or address, got an empty one');
     const accountId = values['account-id'];
     if (!isAccountId(accountId)) throw new OptionError('--account-id: expected 12 digits');
     const unsupportedServiceError = values['unsupported-service-error'];
     if (unsupportedServiceError !== 'NoSuchEntity' && unsupportedServiceError !== 'NotSupportedService') {
       throw new OptionError('--unsupported-service-error: expected NoSuchEntity or NotSupportedService');
     }
-    const accountMap = new Map<string, AccountMapping>([
+    const accountMap = new Map<string, AccountMapping>();
+    for (const [accessKeyId, mapping] of [
       ...(values['account-map-file'] === undefined ? [] : parseMapFile(values['account-map-file'], readFile)),
       ...(values['account-map'] ?? []).flatMap(parseInlineMap),
-    ]);
+    ]) {
+      // One key, one account: a second mapping would silently win over the first.
+      if (accountMap.has(accessKeyId)) throw new OptionError(`--account-map: access key id ${accessKeyId} is mapped more than once`);
+      accountMap.set(accessKeyId, mapping);
+    }
     return {
       kind: 'serve',
       config: {
