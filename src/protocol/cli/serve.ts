@@ -104,46 +104,63 @@ const urlOf = (address: AddressInfo): string => {
   return `http://${host}:${address.port}`;
 };
 
+/** The endpoint's store, opened: the adapters for the engine, what the control paths do on it, and how to close it. */
+interface OpenedStore {
+  readonly kind: 'memory' | 'postgres';
+  readonly store: CredentialStore;
+  readonly users: UserDirectory;
+  readonly reset: StateReset;
+  /** Whether the store answers now (bounded in time); never rejects. */
+  probe(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
 /**
- * Builds the engine on the chosen store, migrates it, creates the seed's fixtures, and listens. Throws StartupError (with a printable
- * message) on failure. The one implementation behind the command and `startIamEndpoint`.
+ * The in-memory adapters are built here rather than by the engine, so the reset path can empty them; PostgreSQL's are loaded on
+ * demand and migrated. Throws StartupError (printable, the connection string masked).
  */
-export const startServer = async (config: ServeConfig, io: ServeIo): Promise<RunningServer> => {
+const openStore = async (config: ServeConfig): Promise<OpenedStore> => {
+  if (config.store.kind === 'memory') {
+    const store = createImmediateStore();
+    const users = createImmediateUserDirectory();
+    return { kind: 'memory', store, users, reset: bothReset(store, users), probe: async () => true, close: async () => undefined };
+  }
   let postgres: PostgresAdapters | undefined;
-  let maintenance: PostgresMaintenance | undefined;
   try {
-    if (config.store.kind === 'postgres') {
-      postgres = await loadPostgres(config.store.connectionString);
-      await postgres.migrate();
-      maintenance = await loadPostgresMaintenance(postgres.pool);
-    }
+    postgres = await loadPostgres(config.store.connectionString);
+    await postgres.migrate();
+    const maintenance = await loadPostgresMaintenance(postgres.pool);
+    const adapters = postgres;
+    const { store, users } = adapters;
+    return { kind: 'postgres', store, users, reset: maintenance, probe: () => maintenance.probe(HEALTH_PROBE_MS), close: () => adapters.close() };
   } catch (cause) {
     await postgres?.close().catch(() => undefined);
     const message = cause instanceof Error ? cause.message : String(cause);
     throw new StartupError(redact(cause instanceof StartupError ? message : `cannot open the store ${describeStore(config.store)}: ${message}`, config));
   }
-  // The in-memory adapters are built here rather than by the engine, so the reset path can empty them. Both are reset in the same
-  // synchronous step (each does its work before its promise settles), so no request sees one emptied and the other not.
-  const memory = postgres === undefined ? { store: createImmediateStore(), users: createImmediateUserDirectory() } : undefined;
+};
+
+/**
+ * Builds the engine on the chosen store, migrates it, creates the seed's fixtures, and listens. Throws StartupError (with a printable
+ * message) on failure. The one implementation behind the command and `startIamEndpoint`.
+ */
+export const startServer = async (config: ServeConfig, io: ServeIo): Promise<RunningServer> => {
+  const opened = await openStore(config);
   const seeding = config.seed === undefined ? undefined : new SeedingRandom(cryptoRandom);
   const engine = createCredentialEngine({
     accountId: config.accountId,
     unsupportedServiceError: config.unsupportedServiceError,
-    ...(postgres === undefined ? {} : { store: postgres.store, users: postgres.users }),
-    ...(memory === undefined ? {} : { store: memory.store, users: memory.users }),
+    store: opened.store,
+    users: opened.users,
     ...(seeding === undefined ? {} : { random: seeding }),
     onInternalError: (error) => io.error(`internal error (answered ServiceFailure): ${redact(error instanceof Error ? error.message : String(error), config)}`),
   });
-  const allowReset = config.reset !== false;
-  const controls =
-    memory !== undefined
-      ? controlPathsFor('memory', bothReset(memory.store, memory.users), async () => true, allowReset)
-      : controlPathsFor('postgres', maintenance as PostgresMaintenance, () => (maintenance as PostgresMaintenance).probe(HEALTH_PROBE_MS), allowReset);
+  const controls = controlPathsFor(opened.kind, opened.reset, () => opened.probe(), config.reset !== false);
   let seeded: readonly SeededCredential[] = [];
   if (config.seed !== undefined && seeding !== undefined) {
     const outcome = await applySeed(engine, config.seed, seeding);
     if (outcome.isErr()) {
-      await postgres?.close().catch(() => undefined);
+      await opened.close().catch(() => undefined);
       throw new StartupError(redact(`--seed: ${outcome.error}`, config));
     }
     seeded = outcome.value;
@@ -165,7 +182,7 @@ export const startServer = async (config: ServeConfig, io: ServeIo): Promise<Run
       });
     });
   } catch (cause) {
-    await postgres?.close().catch(() => undefined);
+    await opened.close().catch(() => undefined);
     throw new StartupError(`cannot listen on ${config.host}:${config.port}: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
   const address = server.address() as AddressInfo;
@@ -185,7 +202,7 @@ export const startServer = async (config: ServeConfig, io: ServeIo): Promise<Run
       const force = setTimeout(() => server.closeAllConnections(), graceMs);
       await closed;
       clearTimeout(force);
-      await postgres?.close();
+      await opened.close();
     })();
     return closing;
   };
