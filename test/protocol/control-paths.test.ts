@@ -181,3 +181,30 @@ describe('--no-reset (reset: false)', () => {
     }
   });
 });
+
+describe('reset on PostgreSQL is one transaction', () => {
+  it('a reset that fails half-way (the users DELETE refused) leaves the credentials it had deleted in place', async () => {
+    const database = await freshDatabase();
+    const endpoint = await startIamEndpoint({ store: database.url, accountMap: { AKIDOTHER: { accountId: OTHER } } });
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    try {
+      await populate(endpoint, [BOB]);
+      // Credentials are deleted first, then users: refusing the users' DELETE fails the reset after the credentials went.
+      await admin.query(`CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$`);
+      await admin.query('CREATE TRIGGER refuse_delete BEFORE DELETE ON iam_service_credentials.users FOR EACH ROW EXECUTE FUNCTION refuse()');
+      const res = await reset(endpoint, `?accountId=${OTHER}`);
+      expect(res.status).toBe(500);
+      expect(await res.json()).toEqual({ Code: 'ServiceFailure', Message: 'The store failed; nothing was reset.' });
+      expect(await credentialCount(endpoint, OTHER)).toBe(1);
+      expect(await userNames(endpoint, OTHER)).toEqual(['bob']);
+      await admin.query('DROP TRIGGER refuse_delete ON iam_service_credentials.users');
+      expect((await reset(endpoint, `?accountId=${OTHER}`)).status).toBe(200);
+      expect(await credentialCount(endpoint, OTHER)).toBe(0);
+    } finally {
+      await admin.end();
+      await endpoint.close();
+      await database.drop();
+    }
+  });
+});
