@@ -106,6 +106,19 @@ describe('serve options', () => {
     expect(error(['serve', '--account-map', 'AKID=12'])).toBe('--account-map: the account for AKID must be 12 digits');
     expect(error(['serve', '--account-map', 'AKID'])).toBe('--account-map: expected AKID=ACCOUNT, got "AKID"');
     expect(error(['serve', '--account-map', 'AKID=111111111111:bad name'])).toBe('--account-map: the user name for AKID is not a valid IAM user name');
+    expect(error(['serve', '--host', ''])).toBe('--host: expected an interface name or address, got an empty one');
+    expect(error(['serve', '--host= '])).toBe('--host: expected an interface name or address, got an empty one');
+    expect(error(['serve', '--account-map', 'AKIDA=111111111111:alice:mallory'])).toBe(
+      '--account-map: expected AKID=ACCOUNT or AKID=ACCOUNT:USERNAME for AKIDA, got "111111111111:alice:mallory"',
+    );
+    expect(error(['serve', '--account-map', 'AKIDA=111111111111,AKIDA=222222222222'])).toBe('--account-map: access key id AKIDA is mapped more than once');
+    expect(error(['serve', '--account-map', 'AKIDA=111111111111', '--account-map', 'AKIDA=111111111111'])).toBe(
+      '--account-map: access key id AKIDA is mapped more than once',
+    );
+    expect(parseCommand(['serve', '--account-map', 'AKIDA=111111111111', '--account-map-file', 'map.json'], {}, () => '{"AKIDA": "222222222222"}')).toEqual({
+      kind: 'error',
+      message: '--account-map: access key id AKIDA is mapped more than once',
+    });
     expect(error(['serve', '--unsupported-service-error', 'Nope'])).toBe('--unsupported-service-error: expected NoSuchEntity or NotSupportedService');
     expect(error(['serve', '--bogus'])).toMatch(/Unknown option '--bogus'/);
     expect(error(['launch'])).toBe('unknown command "launch"; the command is: serve');
@@ -184,6 +197,21 @@ describe.concurrent('the iam-service-credentials command', () => {
     expect(lines.at(-1)).toBe('iam-service-credentials: stopped');
     expect(password).toMatch(/^[A-Za-z0-9+/]{43}=$/);
     expect(server.stdout() + server.stderr()).not.toContain(password);
+  });
+
+  it('keeps answering when whoever reads its stdout closes the pipe (EPIPE on the access log)', async () => {
+    const server = run(['serve', '--port', '0']);
+    const url = await waitForUrl(server);
+    server.child.stdout?.destroy(); // a supervisor that reads only the startup line
+    for (let n = 0; n < 5; n += 1) {
+      const res = await fetch(`${url}/_iam-service-credentials/health`);
+      expect(res.status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 20)); // one log flush per request: the second one meets the closed pipe
+    }
+    expect(server.child.exitCode).toBeNull();
+    server.child.kill('SIGTERM');
+    expect(await server.exit).toBe(0);
+    expect(server.stderr()).toContain('iam-service-credentials: stdout failed (write EPIPE); the log is dropped from now on');
   });
 
   it('stops on SIGINT too', async () => {

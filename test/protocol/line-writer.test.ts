@@ -1,5 +1,6 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLineWriter } from '../../src/protocol/cli/line-writer.js';
+import { createLineWriter, writeToStream } from '../../src/protocol/cli/line-writer.js';
 
 describe('the stdout line writer of the command', () => {
   it('writes the lines of one event-loop turn together, in order, each ending in a newline', async () => {
@@ -33,3 +34,28 @@ describe('the stdout line writer of the command', () => {
     expect(writes.join('')).toBe(`${line}\n`.repeat(64));
   });
 });
+
+describe('writeToStream', () => {
+  it('gives up a stream that fails (EPIPE) instead of throwing: later text is dropped, the failure told once', async () => {
+    const written: string[] = [];
+    let calls = 0;
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        calls += 1;
+        if (calls === 1) written.push(chunk.toString());
+        callback(calls === 1 ? null : Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    });
+    const failures: string[] = [];
+    const write = writeToStream(stream, (error) => failures.push(error.message));
+    write('first\n');
+    write('second\n');
+    await new Promise((resolve) => setImmediate(resolve));
+    write('third\n');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(written).toEqual(['first\n']);
+    expect(failures).toEqual(['write EPIPE']);
+    expect(calls).toBe(2);
+  });
+});
+

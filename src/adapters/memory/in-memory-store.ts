@@ -1,4 +1,5 @@
 import type { ImmediateCredentialWrites } from '../../ports/immediate.port.js';
+import type { StateReset } from '../../ports/state-reset.port.js';
 import { compareListingOrder, type CredentialRecord } from '../../domain/credential.js';
 import type { StoredStatus } from '../../domain/expiry.js';
 import type { SecretDigest } from '../../domain/secrets.js';
@@ -132,7 +133,7 @@ const ownerCredentialsFor = (owned: readonly Stored[] | undefined, serviceName: 
 };
 
 /** The port, plus the synchronous Create and Delete of `immediate.port.ts` the engine uses when it runs on this store. */
-export interface ImmediateCredentialStore extends CredentialStore, ImmediateCredentialWrites {}
+export interface ImmediateCredentialStore extends CredentialStore, ImmediateCredentialWrites, StateReset {}
 
 /**
  * The embedded default. Each method does all its work synchronously before its promise settles, so each is atomic with respect to
@@ -287,6 +288,11 @@ export const createImmediateStore = (): ImmediateCredentialStore => {
 
     async reopenOwner(accountId: string, ownerId: string) {
       accounts.get(accountId)?.closedOwners.delete(ownerId);
+    },
+
+    async resetState(accountId?: string) {
+      if (accountId === undefined) accounts.clear();
+      else accounts.delete(accountId);
     },
   };
 };

@@ -1,4 +1,5 @@
 import type { ImmediateUserLookup, UserIdentity } from '../../ports/immediate.port.js';
+import type { StateReset } from '../../ports/state-reset.port.js';
 import { userNameKey, type UserRecord } from '../../domain/user.js';
 import type { UserDirectory, UserPage, UserQuery } from '../../ports/user-directory.port.js';
 import { SortedKeys } from './sorted-keys.js';
@@ -25,7 +26,7 @@ interface AccountUsers {
 }
 
 /** The port, plus the synchronous lookup of `immediate.port.ts` the engine uses when it runs on this directory. */
-export interface ImmediateUserDirectory extends UserDirectory, ImmediateUserLookup {}
+export interface ImmediateUserDirectory extends UserDirectory, ImmediateUserLookup, StateReset {}
 
 /** Users keyed by case-folded name within each account; every method is atomic (no await inside). */
 export const createInMemoryUserDirectory = (): UserDirectory => createImmediateUserDirectory();
@@ -81,6 +82,11 @@ export const createImmediateUserDirectory = (): ImmediateUserDirectory => {
       users.byKey.delete(key);
       users.ordered.remove(key);
       return true;
+    },
+
+    async resetState(accountId?: string) {
+      if (accountId === undefined) accounts.clear();
+      else accounts.delete(accountId);
     },
   };
 };

@@ -32,3 +32,26 @@ export const createLineWriter = (write: (text: string) => void): LineWriter => {
     flush,
   };
 };
+
+/**
+ * A `write` for createLineWriter over a stream such as process.stdout. When the stream fails (EPIPE: whoever read the pipe closed
+ * it, as a supervisor that reads only the startup line does), it is given up: later text is dropped and `onFailure` is told once.
+ * Without the 'error' listener the failure would be an uncaught exception: logging must never take the endpoint down.
+ */
+export const writeToStream = (stream: NodeJS.WritableStream, onFailure: (error: Error) => void): ((text: string) => void) => {
+  let failed = false;
+  const fail = (error: Error): void => {
+    if (failed) return;
+    failed = true;
+    onFailure(error);
+  };
+  stream.on('error', fail);
+  return (text) => {
+    if (failed) return;
+    try {
+      stream.write(text);
+    } catch (error) {
+      fail(error instanceof Error ? error : new Error(String(error)));
+    }
+  };
+};

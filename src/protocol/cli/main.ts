@@ -1,13 +1,22 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { createLineWriter } from './line-writer.js';
+import { createLineWriter, writeToStream } from './line-writer.js';
 import { HELP, parseCommand } from './serve-options.js';
 import { type RunningServer, StartupError, startServer } from './serve.js';
 
 const describeError = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-/** stdout: the startup line, the access log, shutdown messages, in order; written once per event-loop turn (see line-writer.ts). */
-const out = createLineWriter((text) => process.stdout.write(text));
+/** stderr: errors. A closed stderr is given up silently (there is nowhere left to say so). */
+const writeError = writeToStream(process.stderr, () => undefined);
+const errorLine = (line: string): void => writeError(`${line}\n`);
+
+/**
+ * stdout: the startup line, the access log, shutdown messages, in order; written once per event-loop turn (see line-writer.ts). A
+ * closed stdout (EPIPE) stops the log, never the endpoint.
+ */
+const out = createLineWriter(
+  writeToStream(process.stdout, (error) => errorLine(`iam-service-credentials: stdout failed (${error.message}); the log is dropped from now on`)),
+);
 
 /** The `iam-service-credentials` command: `serve` a local IAM Query endpoint until SIGINT/SIGTERM. */
 const main = async (): Promise<number> => {
@@ -17,7 +26,7 @@ const main = async (): Promise<number> => {
     return 0;
   }
   if (command.kind === 'error') {
-    process.stderr.write(`iam-service-credentials: ${command.message}\n\n${HELP}`);
+    writeError(`iam-service-credentials: ${command.message}\n\n${HELP}`);
     return 2;
   }
 
@@ -34,7 +43,7 @@ const main = async (): Promise<number> => {
         finish(0);
       },
       (error: unknown) => {
-        console.error(`iam-service-credentials: error while closing the store: ${describeError(error)}`);
+        errorLine(`iam-service-credentials: error while closing the store: ${describeError(error)}`);
         finish(1);
       },
     );
@@ -42,7 +51,7 @@ const main = async (): Promise<number> => {
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) {
       out.flush();
-      console.error(`iam-service-credentials: ${signal} again, exiting now`);
+      errorLine(`iam-service-credentials: ${signal} again, exiting now`);
       process.exit(1);
     }
     stopping = true;
@@ -53,10 +62,10 @@ const main = async (): Promise<number> => {
   process.on('SIGTERM', stop);
 
   try {
-    server = await startServer(command.config, { log: (line) => out.line(line), error: (line) => console.error(line) });
+    server = await startServer(command.config, { log: (line) => out.line(line), error: (line) => errorLine(line) });
   } catch (error) {
     out.flush();
-    console.error(`iam-service-credentials: ${error instanceof StartupError ? error.message : describeError(error)}`);
+    errorLine(`iam-service-credentials: ${error instanceof StartupError ? error.message : describeError(error)}`);
     return 1;
   }
   if (stopping) shutDown(server);
@@ -70,7 +79,7 @@ main().then(
   },
   (error: unknown) => {
     out.flush();
-    console.error(`iam-service-credentials: unexpected failure: ${describeError(error)}`);
+    errorLine(`iam-service-credentials: unexpected failure: ${describeError(error)}`);
     process.exit(1);
   },
 );

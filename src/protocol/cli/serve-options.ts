@@ -4,6 +4,7 @@ import { isUserName } from '../../domain/user.js';
 import { DEFAULT_ACCOUNT_ID, type UnsupportedServiceErrorCode } from '../../index.js';
 import { isAccessKeyId } from '../query/access-key.js';
 import { type AccountMapping, DEFAULT_AUTHENTICATE_PATH, DEFAULT_MAX_BODY_BYTES } from '../http/index.js';
+import { type SeedDocument, parseSeedDocument } from './seed.js';
 
 export type StoreChoice = { readonly kind: 'memory' } | { readonly kind: 'postgres'; readonly connectionString: string };
 
@@ -24,6 +25,10 @@ export interface ServeConfig {
   readonly verifySignatures?: true;
   /** The service front doors asked for (--git-port/--git-root, --bedrock-port, --keyspaces-port); absent when none is. */
   readonly frontDoors?: FrontDoorsConfig;
+  /** Serve `POST /_iam-service-credentials/reset` (the health path is always on). Default true; false with `--no-reset`. */
+  readonly reset?: boolean;
+  /** Fixtures to create before listening (`--seed <file.json>`), already checked by parseSeedDocument. */
+  readonly seed?: SeedDocument;
 }
 
 /** Each door is off unless its port is given. */
@@ -78,7 +83,13 @@ Options:
                                 ServiceUserName and ServicePassword (see docs/front-doors.md)
   --bedrock-port <port>         also serve a Bedrock Runtime stand-in (Converse, InvokeModel) for Bedrock API keys (Bearer)
   --keyspaces-port <port>       also serve a CQL native-protocol (v4) login for Keyspaces credentials (PasswordAuthenticator)
+  --seed <file.json>            users and credentials to create before listening (docs/testing-with-iam-service-credentials.md);
+                                generated secrets of seeded credentials are printed once, in a table after the startup line
+  --no-reset                    turn off POST /_iam-service-credentials/reset (on by default; it empties every user and credential)
   -h, --help                    show this help
+
+Always on: GET /_iam-service-credentials/health -> 200 {"Status":"ok","Version","Store","StoreAnswers"} (503 when the store
+does not answer). Not AWS APIs; no IAM action is ever run on these paths.
 
 Each request is logged as one line (time, client, method, path, status, action, error code, account, request id, duration);
 never a body, a query string, a header value or a secret.
@@ -103,7 +114,11 @@ const parseMapping = (accessKeyId: string, target: unknown, where: string, secre
   let accountId: unknown;
   let userName: unknown;
   if (typeof target === 'string') {
-    [accountId, userName] = target.split(':', 2);
+    const parts = target.split(':');
+    if (parts.length > 2) {
+      throw new OptionError(`${where}: expected AKID=ACCOUNT or AKID=ACCOUNT:USERNAME for ${accessKeyId}, got ${JSON.stringify(target)}`);
+    }
+    [accountId, userName] = parts;
   } else if (typeof target === 'object' && target !== null) {
     ({ accountId, userName } = target as { accountId?: unknown; userName?: unknown });
     if (secrets !== undefined && Object.hasOwn(target, 'secretAccessKey')) {
@@ -162,6 +177,18 @@ const withAccessKeys = (accountMap: Map<string, AccountMapping>, entries: readon
     accountMap.set(accessKeyId, mapping);
   }
   return accountMap;
+};
+
+const readSeedFile = (path: string, readFile: (path: string) => string): SeedDocument => {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFile(path));
+  } catch (cause) {
+    throw new OptionError(`--seed: cannot read ${path} as JSON (${cause instanceof Error ? cause.message : String(cause)})`);
+  }
+  const parsed = parseSeedDocument(json);
+  if (parsed.isErr()) throw new OptionError(`--seed: ${path}: ${parsed.error}`);
+  return parsed.value;
 };
 
 const parseStore = (value: string): StoreChoice => {
@@ -226,6 +253,8 @@ export const parseCommand = (
         'git-root': { type: 'string' },
         'bedrock-port': { type: 'string' },
         'keyspaces-port': { type: 'string' },
+        'no-reset': { type: 'boolean', default: false },
+        seed: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -234,6 +263,8 @@ export const parseCommand = (
     if (positionals[0] !== 'serve' || positionals.length > 1) {
       return { kind: 'error', message: `unknown command ${JSON.stringify(positionals.join(' '))}; the command is: serve` };
     }
+    // An empty host would make node:http listen on every interface, which the endpoint must never do by accident.
+    if (values.host.trim() === '') throw new OptionError('--host: expected an interface name or address, got an empty one');
     const accountId = values['account-id'];
     if (!isAccountId(accountId)) throw new OptionError('--account-id: expected 12 digits');
     const unsupportedServiceError = values['unsupported-service-error'];
@@ -241,14 +272,16 @@ export const parseCommand = (
       throw new OptionError('--unsupported-service-error: expected NoSuchEntity or NotSupportedService');
     }
     const secrets = new Map<string, string>();
-    const accountMap = withAccessKeys(
-      new Map<string, AccountMapping>([
-        ...(values['account-map-file'] === undefined ? [] : parseMapFile(values['account-map-file'], readFile, secrets)),
-        ...(values['account-map'] ?? []).flatMap(parseInlineMap),
-      ]),
-      values['access-key'] ?? [],
-      secrets,
-    );
+    const accountMap = new Map<string, AccountMapping>();
+    for (const [accessKeyId, mapping] of [
+      ...(values['account-map-file'] === undefined ? [] : parseMapFile(values['account-map-file'], readFile, secrets)),
+      ...(values['account-map'] ?? []).flatMap(parseInlineMap),
+    ]) {
+      // One key, one account: a second mapping would silently win over the first.
+      if (accountMap.has(accessKeyId)) throw new OptionError(`--account-map: access key id ${accessKeyId} is mapped more than once`);
+      accountMap.set(accessKeyId, mapping);
+    }
+    withAccessKeys(accountMap, values['access-key'] ?? [], secrets);
     if (values['verify-signatures'] && secrets.size === 0) {
       throw new OptionError('--verify-signatures: give at least one key with its secret (--access-key AKID=SECRET, or "secretAccessKey" in --account-map-file)');
     }
@@ -267,6 +300,8 @@ export const parseCommand = (
         ...(secrets.size === 0 ? {} : { secretAccessKeys: secrets }),
         ...(values['verify-signatures'] ? { verifySignatures: true as const } : {}),
         ...parseFrontDoors(values),
+        ...(values['no-reset'] ? { reset: false } : {}),
+        ...(values.seed === undefined ? {} : { seed: readSeedFile(values.seed, readFile) }),
       },
     };
   } catch (error) {

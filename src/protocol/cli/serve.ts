@@ -1,7 +1,16 @@
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import type { Pool } from 'pg';
+import { createImmediateStore } from '../../adapters/memory/in-memory-store.js';
+import { createImmediateUserDirectory } from '../../adapters/memory/in-memory-user-directory.js';
+import type { PostgresMaintenance } from '../../adapters/postgres/maintenance.js';
+import { cryptoRandom } from '../../adapters/system/crypto-random.js';
 import { type CredentialEngine, type CredentialStore, type UserDirectory, createCredentialEngine } from '../../index.js';
+import type { StateReset } from '../../ports/state-reset.port.js';
+import type { ControlPaths } from '../http/control-paths.js';
 import { DEFAULT_AUTHENTICATE_PATH, createQueryServer } from '../http/index.js';
 import { loadSignatureV4 } from '../sigv4/verify-signature.js';
+import { SeedingRandom, type SeededCredential, applySeed, generatedSecretsTable } from './seed.js';
 import { type ServeConfig, describeStore } from './serve-options.js';
 import { type RunningFrontDoors, startFrontDoors } from './front-doors.js';
 
@@ -9,6 +18,7 @@ import { type RunningFrontDoors, startFrontDoors } from './front-doors.js';
 interface PostgresAdapters {
   readonly store: CredentialStore;
   readonly users: UserDirectory;
+  readonly pool: Pool;
   migrate(): Promise<void>;
   close(): Promise<void>;
 }
@@ -17,7 +27,11 @@ export class StartupError extends Error {}
 
 export interface RunningServer {
   readonly url: string;
+  /** The port listened on (the one chosen when `port` was 0). */
+  readonly port: number;
   readonly engine: CredentialEngine;
+  /** The credentials `--seed` created, with their secrets (fixed or generated); empty without a seed. */
+  readonly seeded: readonly SeededCredential[];
   /** Stops accepting connections, lets requests in flight finish (up to `graceMs`), then closes the store. */
   close(graceMs?: number): Promise<void>;
 }
@@ -32,6 +46,42 @@ const redact = (text: string, config: ServeConfig): string =>
   config.store.kind === 'postgres' ? text.split(config.store.connectionString).join(describeStore(config.store)) : text;
 
 const POSTGRES_ADAPTER_MODULE = '../../adapters/postgres/index.js';
+const POSTGRES_MAINTENANCE_MODULE = '../../adapters/postgres/maintenance.js';
+
+/** The package version, for the health path: package.json sits three levels up from both src/protocol/cli and dist/protocol/cli. */
+const packageVersion = (): string => {
+  try {
+    const json = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof json.version === 'string' ? json.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+};
+
+/** How long the health path waits for the store to answer before it reports it unavailable. */
+const HEALTH_PROBE_MS = 2_000;
+
+/** What the endpoint's control paths do on its store: health and (unless turned off) reset. */
+const controlPathsFor = (kind: string, store: StateReset, probe: () => Promise<boolean>, allowReset: boolean): ControlPaths => {
+  const version = packageVersion();
+  return {
+    health: async () => ({ version, store: kind, storeAnswers: await probe() }),
+    ...(allowReset ? { reset: (accountId: string | undefined) => store.resetState(accountId) } : {}),
+  };
+};
+
+/** Resets a store and a directory together: both calls start (and, in memory, finish their work) before either is awaited. */
+const bothReset = (store: StateReset, users: StateReset): StateReset => ({
+  resetState: async (accountId) => {
+    await Promise.all([store.resetState(accountId), users.resetState(accountId)]);
+  },
+});
+
+const loadPostgresMaintenance = async (pool: Pool): Promise<PostgresMaintenance> => {
+  const specifier: string = POSTGRES_MAINTENANCE_MODULE;
+  const module = (await import(specifier)) as typeof import('../../adapters/postgres/maintenance.js');
+  return module.createPostgresMaintenance(pool);
+};
 
 const loadPostgres = async (connectionString: string): Promise<PostgresAdapters> => {
   let module: { createPostgresAdapters?: unknown };
@@ -56,39 +106,81 @@ const urlOf = (address: AddressInfo): string => {
   return `http://${host}:${address.port}`;
 };
 
-/** Builds the engine on the chosen store, migrates it, and listens. Throws StartupError (with a printable message) on failure. */
-export const startServer = async (config: ServeConfig, io: ServeIo): Promise<RunningServer> => {
+/** The endpoint's store, opened: the adapters for the engine, what the control paths do on it, and how to close it. */
+interface OpenedStore {
+  readonly kind: 'memory' | 'postgres';
+  readonly store: CredentialStore;
+  readonly users: UserDirectory;
+  readonly reset: StateReset;
+  /** Whether the store answers now (bounded in time); never rejects. */
+  probe(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/**
+ * The in-memory adapters are built here rather than by the engine, so the reset path can empty them; PostgreSQL's are loaded on
+ * demand and migrated. Throws StartupError (printable, the connection string masked).
+ */
+const openStore = async (config: ServeConfig): Promise<OpenedStore> => {
+  if (config.store.kind === 'memory') {
+    const store = createImmediateStore();
+    const users = createImmediateUserDirectory();
+    return { kind: 'memory', store, users, reset: bothReset(store, users), probe: async () => true, close: async () => undefined };
+  }
   let postgres: PostgresAdapters | undefined;
   try {
-    if (config.store.kind === 'postgres') {
-      postgres = await loadPostgres(config.store.connectionString);
-      await postgres.migrate();
-    }
+    postgres = await loadPostgres(config.store.connectionString);
+    await postgres.migrate();
+    const maintenance = await loadPostgresMaintenance(postgres.pool);
+    const adapters = postgres;
+    const { store, users } = adapters;
+    return { kind: 'postgres', store, users, reset: maintenance, probe: () => maintenance.probe(HEALTH_PROBE_MS), close: () => adapters.close() };
   } catch (cause) {
     await postgres?.close().catch(() => undefined);
     const message = cause instanceof Error ? cause.message : String(cause);
     throw new StartupError(redact(cause instanceof StartupError ? message : `cannot open the store ${describeStore(config.store)}: ${message}`, config));
   }
+};
+
+/**
+ * Builds the engine on the chosen store, migrates it, creates the seed's fixtures, and listens. Throws StartupError (with a printable
+ * message) on failure. The one implementation behind the command and `startIamEndpoint`.
+ */
+export const startServer = async (config: ServeConfig, io: ServeIo): Promise<RunningServer> => {
   if (config.verifySignatures === true) {
     try {
       await loadSignatureV4();
     } catch (cause) {
-      await postgres?.close().catch(() => undefined);
       throw new StartupError(
         `--verify-signatures needs the @smithy/signature-v4 package (npm install @smithy/signature-v4): ${cause instanceof Error ? cause.message : String(cause)}`,
       );
     }
   }
+  const opened = await openStore(config);
+  const seeding = config.seed === undefined ? undefined : new SeedingRandom(cryptoRandom);
   const engine = createCredentialEngine({
     accountId: config.accountId,
     unsupportedServiceError: config.unsupportedServiceError,
-    ...(postgres === undefined ? {} : { store: postgres.store, users: postgres.users }),
+    store: opened.store,
+    users: opened.users,
+    ...(seeding === undefined ? {} : { random: seeding }),
     onInternalError: (error) => io.error(`internal error (answered ServiceFailure): ${redact(error instanceof Error ? error.message : String(error), config)}`),
   });
+  const controls = controlPathsFor(opened.kind, opened.reset, () => opened.probe(), config.reset !== false);
+  let seeded: readonly SeededCredential[] = [];
+  if (config.seed !== undefined && seeding !== undefined) {
+    const outcome = await applySeed(engine, config.seed, seeding);
+    if (outcome.isErr()) {
+      await opened.close().catch(() => undefined);
+      throw new StartupError(redact(`--seed: ${outcome.error}`, config));
+    }
+    seeded = outcome.value;
+  }
   const server = createQueryServer(engine, {
     accountId: config.accountId,
     accountMap: config.accountMap,
     maxBodyBytes: config.maxBodyBytes,
+    controlPaths: controls,
     ...(config.accessLog ? { log: io.log } : {}),
     ...(config.authenticateEndpoint ? { authenticatePath: DEFAULT_AUTHENTICATE_PATH } : {}),
     ...(config.verifySignatures === true ? { signatures: { secretAccessKeys: config.secretAccessKeys ?? new Map<string, string>() } } : {}),
@@ -102,17 +194,18 @@ export const startServer = async (config: ServeConfig, io: ServeIo): Promise<Run
       });
     });
   } catch (cause) {
-    await postgres?.close().catch(() => undefined);
+    await opened.close().catch(() => undefined);
     throw new StartupError(`cannot listen on ${config.host}:${config.port}: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
-  const url = urlOf(server.address() as AddressInfo);
+  const address = server.address() as AddressInfo;
+  const url = urlOf(address);
   let frontDoors: RunningFrontDoors | undefined;
   if (config.frontDoors !== undefined) {
     try {
       frontDoors = await startFrontDoors(engine, config.frontDoors, config.host, io.log, config.accessLog);
     } catch (cause) {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await postgres?.close().catch(() => undefined);
+      await opened.close().catch(() => undefined);
       throw new StartupError(`cannot start the front doors: ${cause instanceof Error ? cause.message : String(cause)}`);
     }
   }
@@ -125,6 +218,7 @@ export const startServer = async (config: ServeConfig, io: ServeIo): Promise<Run
         : 'signatures are not checked)') +
       (config.authenticateEndpoint ? `; authenticate at POST ${url}${DEFAULT_AUTHENTICATE_PATH}` : ''),
   );
+  for (const line of generatedSecretsTable(seeded)) io.log(line);
 
   for (const line of frontDoors?.listeningLines ?? []) io.log(line);
 
@@ -138,9 +232,9 @@ export const startServer = async (config: ServeConfig, io: ServeIo): Promise<Run
       await closed;
       clearTimeout(force);
       await doorsClosed;
-      await postgres?.close();
+      await opened.close();
     })();
     return closing;
   };
-  return { url, engine, close };
+  return { url, port: address.port, engine, seeded, close };
 };

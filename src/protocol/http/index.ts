@@ -1,25 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type RequestListener, type Server, type ServerResponse, createServer } from 'node:http';
 import type { CredentialEngine } from '../../index.js';
-import { accessKeyIdOf } from '../query/access-key.js';
+import { type AccountMap, findAccountMapping, requestIdentity } from '../query/account-map.js';
+import { CONTROL_PATH_PREFIX, type ControlPaths, answerControlPath } from './control-paths.js';
 import { type QueryRequest, type QueryResponse, answerQueryRequest, renderQueryError } from '../query/handle-query-request.js';
 import { type WireError, methodNotAllowed, requestEntityTooLarge } from '../query/wire-error.js';
 import { serviceFailure } from '../../domain/iam-error.js';
 import { type SecretAccessKeys, verifySignature } from '../sigv4/verify-signature.js';
 
-/** Who a request signed with a given access key id acts as. */
-export interface AccountMapping {
-  readonly accountId: string;
-  /** The IAM user the key belongs to: the default subject where UserName may be omitted. Absent = a non-user caller. */
-  readonly userName?: string;
-}
+export type { AccountMapping } from '../query/account-map.js';
 
 export interface QueryServerOptions {
   /**
    * Access key id (read from the SigV4 `Authorization` header, or `X-Amz-Credential` of a presigned URL) -> account. Signatures are
    * NOT checked. Unmapped or unsigned requests act in `accountId`, else the engine's default account.
    */
-  readonly accountMap?: ReadonlyMap<string, AccountMapping> | Readonly<Record<string, AccountMapping>>;
+  readonly accountMap?: AccountMap;
   /** The account of requests no mapping covers. Default: the engine's default account. */
   readonly accountId?: string;
   /** Largest request body accepted; a larger one is answered `413 RequestEntityTooLarge`. Default 1 MiB. */
@@ -43,6 +39,12 @@ export interface QueryServerOptions {
    * `accountMap` gives that key id, else `accountId`.
    */
   readonly signatures?: SignatureOptions;
+  /**
+   * Not AWS APIs: `GET /_iam-service-credentials/health` and `POST /_iam-service-credentials/reset` (see control-paths.ts); every other
+   * path under `/_iam-service-credentials/` but the authenticate path is then answered 404. Off by default (the Query protocol answers
+   * every path); the command and startIamEndpoint turn them on.
+   */
+  readonly controlPaths?: ControlPaths;
 }
 
 export interface SignatureOptions {
@@ -52,8 +54,6 @@ export interface SignatureOptions {
   readonly now?: () => Date;
 }
 
-/** Paths of this endpoint that are not AWS APIs; their refusals are JSON `{"Code","Message"}` like their answers. */
-export const CONTROL_PATH_PREFIX = '/_iam-service-credentials/';
 
 export const DEFAULT_AUTHENTICATE_PATH = '/_iam-service-credentials/authenticate';
 
@@ -109,13 +109,6 @@ type BodyOutcome = { readonly kind: 'ok'; readonly body: Buffer } | { readonly k
 
 const EMPTY_BODY = Buffer.alloc(0);
 
-const lookup = (map: QueryServerOptions['accountMap'], accessKeyId: string | undefined): AccountMapping | undefined => {
-  if (map === undefined || accessKeyId === undefined) return undefined;
-  if (map instanceof Map) return map.get(accessKeyId);
-  const record = map as Readonly<Record<string, AccountMapping>>;
-  return Object.hasOwn(record, accessKeyId) ? record[accessKeyId] : undefined;
-};
-
 /** Printable ASCII, no space: what most logged texts (method, path, request id) already are. */
 const PRINTABLE = /^[\x21-\x7e]*$/;
 
@@ -142,6 +135,7 @@ interface ListenerSetup {
   readonly limit: number;
   readonly log: ((line: string) => void) | undefined;
   readonly authenticatePath: string | undefined;
+  readonly controls: ControlPaths | undefined;
   readonly signatures: SignatureCheck | undefined;
 }
 
@@ -222,7 +216,7 @@ class Exchange {
   }
 
   private respond(body: BodyOutcome): void {
-    const { engine, limit, log, authenticatePath } = this.setup;
+    const { engine, limit, log, authenticatePath, controls } = this.setup;
     const { req, res, method, requestId } = this;
     if (body.kind === 'aborted') {
       res.destroy();
@@ -231,6 +225,17 @@ class Exchange {
     }
     if (this.setup.signatures !== undefined && !this.verified && body.kind === 'ok') {
       this.verifyThenRespond(this.setup.signatures, body);
+      return;
+    }
+    const control =
+      controls === undefined || body.kind !== 'ok' || this.path === authenticatePath
+        ? undefined
+        : answerControlPath(controls, method, this.path, this.queryString, requestId);
+    if (control !== undefined) {
+      control.then(
+        (answer) => this.finishOrFail(answer),
+        () => this.fail(),
+      );
       return;
     }
     if (authenticatePath !== undefined && this.path === authenticatePath && method === 'POST' && body.kind === 'ok') {
@@ -318,11 +323,11 @@ export const createQueryRequestListener = (engine: CredentialEngine, options: Qu
           secretAccessKeys: options.signatures.secretAccessKeys,
           now: options.signatures.now ?? (() => new Date()),
           callerOf: (accessKeyId) => {
-            const mapping = lookup(accountMap, accessKeyId);
+            const mapping = findAccountMapping(accountMap, accessKeyId);
             return { accountId: mapping?.accountId ?? options.accountId, userName: mapping?.userName };
           },
         };
-  const setup: ListenerSetup = { engine, limit, log, authenticatePath: options.authenticatePath, signatures };
+  const setup: ListenerSetup = { engine, limit, log, authenticatePath: options.authenticatePath, signatures, controls: options.controlPaths };
 
   return (req, res) => {
     try {
@@ -334,9 +339,11 @@ export const createQueryRequestListener = (engine: CredentialEngine, options: Qu
       const requestId = newRequestId();
       // Without a map every request acts in the default account: the access key id is not even looked for. With signatures on, the
       // key id a request names counts only once its signature verifies.
-      const mapping = accountMap === undefined || signatures !== undefined ? undefined : lookup(accountMap, accessKeyIdOf(req.headers, queryString));
-      const accountId = mapping?.accountId ?? options.accountId;
-      new Exchange(setup, req, res, started, req.method ?? 'GET', path, queryString, requestId, accountId, mapping?.userName).start();
+      const { accountId, callerUserName } =
+        signatures === undefined
+          ? requestIdentity(accountMap, options.accountId, req.headers, queryString)
+          : { accountId: options.accountId, callerUserName: undefined };
+      new Exchange(setup, req, res, started, req.method ?? 'GET', path, queryString, requestId, accountId, callerUserName).start();
     } catch {
       if (!res.headersSent) res.destroy();
     }

@@ -1,0 +1,260 @@
+import { err, ok, type Result } from 'neverthrow';
+import { isAccountId } from '../../domain/account.js';
+import { formatApiKey, parseApiKey } from '../../domain/api-key.js';
+import type { CredentialEngine, RandomSource } from '../../index.js';
+import { defaultServiceCatalogue } from '../../index.js';
+
+/**
+ * Fixtures created before the endpoint listens (`--seed <file.json>`, `startIamEndpoint({ seed })`), through the engine, so every rule
+ * applies. The format (docs/testing-with-iam-service-credentials.md):
+ *
+ * { "accounts": { "123456789012": { "users": [ { "UserName": "alice", "Path": "/", "credentials": [
+ *     { "ServiceName": "codecommit.amazonaws.com", "ServicePassword": "<base64 of 32 bytes>" },
+ *     { "ServiceName": "bedrock.amazonaws.com", "CredentialAgeDays": 30, "ServiceCredentialSecret": "ABSK…" },
+ *     { "ServiceName": "cassandra.amazonaws.com", "Status": "Inactive" } ] } ] } } }
+ */
+export interface SeedDocument {
+  readonly accounts: Readonly<Record<string, SeedAccount>>;
+}
+
+export interface SeedAccount {
+  readonly users: readonly SeedUser[];
+}
+
+export interface SeedUser {
+  readonly UserName: string;
+  readonly Path?: string;
+  readonly credentials?: readonly SeedCredential[];
+}
+
+export interface SeedCredential {
+  readonly ServiceName: string;
+  /** A password service's fixed password: standard base64 of 32 bytes (44 characters), as the service generates them. */
+  readonly ServicePassword?: string;
+  /** An API-key service's fixed key: the prefix, then base64 of `alias:secret`, the alias being the one this credential gets. */
+  readonly ServiceCredentialSecret?: string;
+  readonly CredentialAgeDays?: number;
+  readonly Status?: 'Active' | 'Inactive';
+}
+
+/** One credential the seed created. `generated`: its secret was drawn at random (and is shown once, in the startup table). */
+export interface SeededCredential {
+  readonly accountId: string;
+  readonly userName: string;
+  readonly serviceName: string;
+  readonly serviceSpecificCredentialId: string;
+  /** The ServiceUserName of a password credential, the alias of an API key. */
+  readonly serviceUserName: string;
+  /** The ServicePassword or the whole API key. */
+  readonly secret: string;
+  readonly generated: boolean;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const unknownKeys = (value: Record<string, unknown>, allowed: readonly string[]): string[] => Object.keys(value).filter((key) => !allowed.includes(key));
+
+/** Standard base64 of exactly `size` bytes, in its one canonical spelling (padding included, unused bits zero). */
+const canonicalBase64Bytes = (text: string, size: number): Uint8Array | undefined => {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return undefined;
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.length === size && bytes.toString('base64') === text ? new Uint8Array(bytes) : undefined;
+};
+
+/** The sizes domain/secrets.ts draws: a password is base64 of 32 random bytes, an API key's inner secret base64 of 44. */
+const PASSWORD_BYTES = 32;
+const API_KEY_SECRET_BYTES = 44;
+
+/** A fixed secret: the random bytes that make it (a password's 32, an API key's inner 44), and an API key's alias. */
+interface FixedSecret {
+  readonly bytes: Uint8Array;
+  readonly alias?: string;
+}
+
+const fixedSecret = (credential: SeedCredential): Result<FixedSecret | undefined, string> => {
+  if (credential.ServicePassword !== undefined) {
+    const bytes = canonicalBase64Bytes(credential.ServicePassword, PASSWORD_BYTES);
+    return bytes === undefined ? err('ServicePassword must be standard base64 of 32 bytes (44 characters ending in "=")') : ok({ bytes });
+  }
+  const key = credential.ServiceCredentialSecret;
+  if (key !== undefined) {
+    const service = Object.hasOwn(defaultServiceCatalogue, credential.ServiceName) ? defaultServiceCatalogue[credential.ServiceName] : undefined;
+    if (service?.kind !== 'api-key') return err(`ServiceCredentialSecret is only for API-key services; ${credential.ServiceName} is not one`);
+    const parsed = parseApiKey(service.secretPrefix, key);
+    const bytes = parsed === undefined ? undefined : canonicalBase64Bytes(parsed.secret, API_KEY_SECRET_BYTES);
+    if (parsed === undefined || bytes === undefined || formatApiKey(service.secretPrefix, parsed.alias, parsed.secret) !== key) {
+      return err(`ServiceCredentialSecret must be ${service.secretPrefix} + standard base64 of "<alias>:<standard base64 of 44 bytes>"`);
+    }
+    return ok({ bytes, alias: parsed.alias });
+  }
+  return ok(undefined);
+};
+
+const parseCredential = (value: unknown, where: string): Result<SeedCredential, string> => {
+  if (!isRecord(value)) return err(`${where}: expected an object`);
+  const extra = unknownKeys(value, ['ServiceName', 'ServicePassword', 'ServiceCredentialSecret', 'CredentialAgeDays', 'Status']);
+  if (extra.length > 0) return err(`${where}: unknown field(s) ${extra.join(', ')}`);
+  const { ServiceName, ServicePassword, ServiceCredentialSecret, CredentialAgeDays, Status } = value;
+  if (typeof ServiceName !== 'string') return err(`${where}: ServiceName must be a string`);
+  if (ServicePassword !== undefined && typeof ServicePassword !== 'string') return err(`${where}: ServicePassword must be a string`);
+  if (ServiceCredentialSecret !== undefined && typeof ServiceCredentialSecret !== 'string') {
+    return err(`${where}: ServiceCredentialSecret must be a string`);
+  }
+  if (ServicePassword !== undefined && ServiceCredentialSecret !== undefined) {
+    return err(`${where}: give ServicePassword or ServiceCredentialSecret, not both`);
+  }
+  if (CredentialAgeDays !== undefined && !Number.isSafeInteger(CredentialAgeDays)) return err(`${where}: CredentialAgeDays must be an integer`);
+  if (Status !== undefined && Status !== 'Active' && Status !== 'Inactive') return err(`${where}: Status must be Active or Inactive`);
+  const credential = {
+    ServiceName,
+    ...(ServicePassword === undefined ? {} : { ServicePassword }),
+    ...(ServiceCredentialSecret === undefined ? {} : { ServiceCredentialSecret }),
+    ...(CredentialAgeDays === undefined ? {} : { CredentialAgeDays: CredentialAgeDays as number }),
+    ...(Status === undefined ? {} : { Status }),
+  } as SeedCredential;
+  return fixedSecret(credential).map(() => credential).mapErr((message) => `${where}: ${message}`);
+};
+
+const parseUser = (value: unknown, where: string): Result<SeedUser, string> => {
+  if (!isRecord(value)) return err(`${where}: expected an object`);
+  const extra = unknownKeys(value, ['UserName', 'Path', 'credentials']);
+  if (extra.length > 0) return err(`${where}: unknown field(s) ${extra.join(', ')}`);
+  const { UserName, Path, credentials } = value;
+  if (typeof UserName !== 'string') return err(`${where}: UserName must be a string`);
+  if (Path !== undefined && typeof Path !== 'string') return err(`${where}: Path must be a string`);
+  if (credentials !== undefined && !Array.isArray(credentials)) return err(`${where}: credentials must be an array`);
+  const parsed: SeedCredential[] = [];
+  for (const [index, credential] of (credentials ?? []).entries()) {
+    const one = parseCredential(credential, `${where}.credentials[${index}]`);
+    if (one.isErr()) return err(one.error);
+    parsed.push(one.value);
+  }
+  return ok({ UserName, ...(Path === undefined ? {} : { Path }), credentials: parsed });
+};
+
+/** Checks the shape of a seed document (what the engine cannot: field names, types, the format of fixed secrets). */
+export const parseSeedDocument = (json: unknown): Result<SeedDocument, string> => {
+  if (!isRecord(json)) return err('expected a JSON object {"accounts": {...}}');
+  const extra = unknownKeys(json, ['accounts']);
+  if (extra.length > 0) return err(`unknown field(s) ${extra.join(', ')}`);
+  if (!isRecord(json['accounts'])) return err('"accounts" must be an object of account id -> {"users": [...]}');
+  const accounts: Record<string, SeedAccount> = {};
+  for (const [accountId, account] of Object.entries(json['accounts'])) {
+    const where = `accounts.${accountId}`;
+    if (!isAccountId(accountId)) return err(`${where}: an account id is 12 digits`);
+    if (!isRecord(account) || !Array.isArray(account['users']) || unknownKeys(account, ['users']).length > 0) {
+      return err(`${where}: expected {"users": [...]}`);
+    }
+    const users: SeedUser[] = [];
+    for (const [index, user] of (account['users'] as unknown[]).entries()) {
+      const one = parseUser(user, `${where}.users[${index}]`);
+      if (one.isErr()) return err(one.error);
+      users.push(one.value);
+    }
+    accounts[accountId] = { users };
+  }
+  return ok({ accounts });
+};
+
+/**
+ * The engine's random source while seeding: the bytes of the next fixed secret are handed out once, to the first draw of their size
+ * (a secret's size: ids draw another); everything else comes from `fallback`. Checked after each Create: the answer must show exactly
+ * the fixed secret, so a mismatch can never pass silently.
+ */
+export class SeedingRandom implements RandomSource {
+  private primed: Uint8Array | undefined;
+
+  constructor(private readonly fallback: RandomSource) {}
+
+  prime(bytes: Uint8Array | undefined): void {
+    this.primed = bytes;
+  }
+
+  bytes(size: number): Uint8Array {
+    const primed = this.primed;
+    if (primed !== undefined && primed.length === size) {
+      this.primed = undefined;
+      return primed.slice();
+    }
+    return this.fallback.bytes(size);
+  }
+}
+
+/**
+ * Creates the seed's users and credentials through the engine, in file order. Stops at the first failure with the engine's error and
+ * the entry that caused it (e.g. `accounts.123456789012.users[0] (alice).credentials[2]: LimitExceeded: …`).
+ */
+export const applySeed = async (
+  engine: CredentialEngine,
+  seed: SeedDocument,
+  random: SeedingRandom,
+): Promise<Result<SeededCredential[], string>> => {
+  const seeded: SeededCredential[] = [];
+  for (const [accountId, account] of Object.entries(seed.accounts)) {
+    const ctx = { accountId };
+    for (const [userIndex, user] of account.users.entries()) {
+      const userWhere = `accounts.${accountId}.users[${userIndex}] (${user.UserName})`;
+      const created = await engine.createUser({ UserName: user.UserName, ...(user.Path === undefined ? {} : { Path: user.Path }) }, ctx);
+      if (created.isErr()) return err(`${userWhere}: ${created.error.code}: ${created.error.message}`);
+      for (const [index, credential] of (user.credentials ?? []).entries()) {
+        const where = `${userWhere}.credentials[${index}] (${credential.ServiceName})`;
+        const fixed = fixedSecret(credential);
+        if (fixed.isErr()) return err(`${where}: ${fixed.error}`);
+        random.prime(fixed.value?.bytes);
+        const outcome = await engine.createServiceSpecificCredential(
+          {
+            UserName: created.value.User.UserName,
+            ServiceName: credential.ServiceName,
+            ...(credential.CredentialAgeDays === undefined ? {} : { CredentialAgeDays: credential.CredentialAgeDays }),
+          },
+          ctx,
+        );
+        random.prime(undefined);
+        if (outcome.isErr()) return err(`${where}: ${outcome.error.code}: ${outcome.error.message}`);
+        const made = outcome.value.ServiceSpecificCredential;
+        const secret = made.ServicePassword ?? made.ServiceCredentialSecret ?? '';
+        const name = made.ServiceUserName ?? made.ServiceCredentialAlias ?? '';
+        const wanted = credential.ServicePassword ?? credential.ServiceCredentialSecret;
+        if (wanted !== undefined && wanted !== secret) {
+          const alias = fixed.value?.alias;
+          return err(
+            credential.ServicePassword !== undefined && made.ServicePassword === undefined
+              ? `${where}: ServicePassword is only for password services; ${credential.ServiceName} issues API keys`
+              : alias !== undefined && alias !== name
+                ? `${where}: the alias in ServiceCredentialSecret is ${JSON.stringify(alias)}, but this credential gets ${JSON.stringify(name)}`
+                : `${where}: the fixed secret could not be given to this credential`,
+          );
+        }
+        if (credential.Status === 'Inactive') {
+          const updated = await engine.updateServiceSpecificCredential(
+            { UserName: made.UserName, ServiceSpecificCredentialId: made.ServiceSpecificCredentialId, Status: 'Inactive' },
+            ctx,
+          );
+          if (updated.isErr()) return err(`${where}: ${updated.error.code}: ${updated.error.message}`);
+        }
+        seeded.push({
+          accountId,
+          userName: made.UserName,
+          serviceName: made.ServiceName,
+          serviceSpecificCredentialId: made.ServiceSpecificCredentialId,
+          serviceUserName: name,
+          secret,
+          generated: wanted === undefined,
+        });
+      }
+    }
+  }
+  return ok(seeded);
+};
+
+/** The startup table: seeded credentials whose secret was generated (the only place such a secret appears outside an API answer). */
+export const generatedSecretsTable = (seeded: readonly SeededCredential[]): string[] => {
+  const rows = seeded
+    .filter((credential) => credential.generated)
+    .map((credential) => [credential.accountId, credential.userName, credential.serviceName, credential.serviceUserName, credential.serviceSpecificCredentialId, credential.secret]);
+  if (rows.length === 0) return [];
+  const header = ['ACCOUNT', 'USER', 'SERVICE', 'SERVICE USER NAME / ALIAS', 'CREDENTIAL ID', 'SECRET (shown once)'];
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] as string).length)));
+  const line = (cells: readonly string[]): string => cells.map((cell, column) => cell.padEnd(widths[column] as number)).join('  ').trimEnd();
+  return ['seeded credentials with generated secrets:', line(header), ...rows.map(line)];
+};

@@ -1,0 +1,34 @@
+import { accessKeyIdOf } from './access-key.js';
+import type { QueryHeaders } from './handle-query-request.js';
+
+/** Who a request signed with a given access key id acts as. */
+export interface AccountMapping {
+  readonly accountId: string;
+  /** The IAM user the key belongs to: the default subject where UserName may be omitted. Absent = a non-user caller. */
+  readonly userName?: string;
+}
+
+/** Access key id -> account, as a Map or a plain record. */
+export type AccountMap = ReadonlyMap<string, AccountMapping> | Readonly<Record<string, AccountMapping>>;
+
+/** The mapping of one access key id, if the map has it (own properties only, for a record). */
+export const findAccountMapping = (map: AccountMap | undefined, accessKeyId: string | undefined): AccountMapping | undefined => {
+  if (map === undefined || accessKeyId === undefined) return undefined;
+  if (map instanceof Map) return map.get(accessKeyId);
+  const record = map as Readonly<Record<string, AccountMapping>>;
+  return Object.hasOwn(record, accessKeyId) ? record[accessKeyId] : undefined;
+};
+
+/**
+ * The account (and calling user) a request acts as: the mapping of the access key id its signature names, else `defaultAccountId`.
+ * Without a map the access key id is not even looked for. Signatures are not checked here.
+ */
+export const requestIdentity = (
+  map: AccountMap | undefined,
+  defaultAccountId: string | undefined,
+  headers: QueryHeaders | undefined,
+  queryString: string,
+): { readonly accountId: string | undefined; readonly callerUserName: string | undefined } => {
+  const mapping = map === undefined ? undefined : findAccountMapping(map, accessKeyIdOf(headers, queryString));
+  return { accountId: mapping?.accountId ?? defaultAccountId, callerUserName: mapping?.userName };
+};

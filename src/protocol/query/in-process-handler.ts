@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import type { CredentialEngine } from '../../index.js';
+import { type AccountMap, requestIdentity } from './account-map.js';
+import { type QueryRequest, type QueryResponse, handleQueryRequest, renderQueryError } from './handle-query-request.js';
+import { methodNotAllowed } from './wire-error.js';
+
+/**
+ * The parts of the AWS SDK for JavaScript v3's `HttpRequest` (`@smithy/protocol-http`) this handler reads, restated here so the
+ * package has no dependency on the SDK: the SDK hands its own class, which has these members.
+ */
+export interface SdkHttpRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query?: Readonly<Record<string, string | readonly (string | null)[] | null | undefined>>;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body?: unknown;
+}
+
+/** What the SDK's middleware reads of an `HttpResponse`: status, lower-case header names, and the body as bytes. */
+export interface SdkHttpResponse {
+  readonly statusCode: number;
+  readonly reason?: string;
+  readonly headers: Record<string, string>;
+  readonly body: Uint8Array;
+}
+
+/** The SDK's `HttpHandlerOptions`: only the abort signal matters here (there is no connection to time out). */
+export interface SdkHttpHandlerOptions {
+  readonly abortSignal?: { readonly aborted: boolean; readonly reason?: unknown };
+  readonly requestTimeout?: number;
+}
+
+/**
+ * An AWS SDK v3 request handler (the `HttpHandler` interface, implemented structurally): pass it as the `requestHandler` of
+ * `new IAMClient({ requestHandler, region, credentials })`. Every middleware of the client still runs (serialization, signing,
+ * retries, error parsing into the SDK's exception classes, `$metadata`); only the socket is gone.
+ */
+export interface IamRequestHandler {
+  readonly metadata: { readonly handlerProtocol: string };
+  handle(request: SdkHttpRequest, options?: SdkHttpHandlerOptions): Promise<{ response: SdkHttpResponse }>;
+  /** Part of the SDK's interface; this handler has no settings, so there is nothing to update. */
+  updateHttpClientConfig(key: never, value: never): void;
+  httpHandlerConfigs(): Record<string, never>;
+  /** Part of the SDK's interface (`client.destroy()` calls it); there is nothing to release. */
+  destroy(): void;
+}
+
+export interface IamRequestHandlerOptions {
+  /**
+   * Access key id (of the request the SDK signed) -> account, as on the endpoint (`QueryServerOptions.accountMap`): a client built with
+   * `credentials: { accessKeyId: 'AKIDALICE', … }` acts as the mapped account and user. Signatures are not checked.
+   */
+  readonly accountMap?: AccountMap;
+  /** The account of requests no mapping covers. Default: the engine's default account. */
+  readonly accountId?: string;
+  /** Makes request ids (`x-amzn-RequestId`, `$metadata.requestId`). Default: `crypto.randomUUID()`. */
+  readonly requestId?: () => string;
+}
+
+const encoder = new TextEncoder();
+
+const queryStringOf = (query: SdkHttpRequest['query']): string => {
+  if (query === undefined) return '';
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    if (value === null) params.append(name, '');
+    else if (typeof value === 'string') params.append(name, value);
+    else for (const item of value) params.append(name, item ?? '');
+  }
+  return params.toString();
+};
+
+/** The body the SDK serialized: a string for the Query protocol; bytes or a stream are read as they come. */
+const bodyOf = async (body: unknown): Promise<string | Uint8Array> => {
+  if (body === undefined || body === null) return '';
+  if (typeof body === 'string' || body instanceof Uint8Array) return body;
+  if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of body as AsyncIterable<unknown>) {
+      chunks.push(typeof chunk === 'string' ? encoder.encode(chunk) : (chunk as Uint8Array));
+    }
+    return Buffer.concat(chunks);
+  }
+  return String(body);
+};
+
+const isAborted = (signal: SdkHttpHandlerOptions['abortSignal']): boolean => signal?.aborted === true;
+
+const abortError = (reason: unknown): Error => {
+  const error = new Error('The request was aborted', reason === undefined ? undefined : { cause: reason });
+  error.name = 'AbortError';
+  return error;
+};
+
+/**
+ * The AWS SDK for JavaScript v3, in-process: answers every request the client sends through the same Query handler as the endpoint
+ * (`handleQueryRequest`), without a socket, so a test sees exactly what it would see over HTTP.
+ */
+export const createIamRequestHandler = (engine: CredentialEngine, options: IamRequestHandlerOptions = {}): IamRequestHandler => {
+  const newRequestId = options.requestId ?? randomUUID;
+  const { accountMap, accountId: defaultAccountId } = options;
+  const answerRequest = (query: QueryRequest, method: string): Promise<QueryResponse> => {
+    const upper = method.toUpperCase();
+    if (upper === 'POST' || upper === 'GET') return handleQueryRequest(engine, query, { requestId: newRequestId });
+    // As the endpoint answers it (no Allow header: the SDK never sends another method).
+    return Promise.resolve(renderQueryError(methodNotAllowed(method), randomUUID()));
+  };
+  return {
+    metadata: { handlerProtocol: 'http/1.1' },
+    async handle(request, handlerOptions) {
+      const signal = handlerOptions?.abortSignal;
+      if (isAborted(signal)) throw abortError(signal?.reason);
+      const queryString = queryStringOf(request.query);
+      const { accountId, callerUserName } = requestIdentity(accountMap, defaultAccountId, request.headers, queryString);
+      const query: { -readonly [K in keyof QueryRequest]: QueryRequest[K] } = {
+        // As on the endpoint: only a POST's body is read (a GET carries its parameters in the query string).
+        body: request.method.toUpperCase() === 'POST' ? await bodyOf(request.body) : '',
+        queryString,
+        headers: request.headers,
+      };
+      if (accountId !== undefined) query.accountId = accountId;
+      if (callerUserName !== undefined) query.callerUserName = callerUserName;
+      const answer = await answerRequest(query, request.method);
+      // Aborted while the engine worked: the answer is dropped, as a closed socket would drop it (the operation itself has run).
+      if (isAborted(signal)) throw abortError(signal?.reason);
+      const body = encoder.encode(answer.body);
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(answer.headers)) headers[name.toLowerCase()] = value;
+      headers['content-length'] = String(body.byteLength);
+      return { response: { statusCode: answer.status, headers, body } };
+    },
+    updateHttpClientConfig: () => undefined,
+    httpHandlerConfigs: () => ({}),
+    destroy: () => undefined,
+  };
+};

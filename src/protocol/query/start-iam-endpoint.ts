@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { isAccountId } from '../../domain/account.js';
+import type { UnsupportedServiceErrorCode } from '../../index.js';
+import { DEFAULT_ACCOUNT_ID } from '../../index.js';
+import { type SeedDocument, type SeededCredential, parseSeedDocument } from '../cli/seed.js';
+import { type RunningServer, startServer } from '../cli/serve.js';
+import { DEFAULT_HOST, type ServeConfig, type StoreChoice } from '../cli/serve-options.js';
+import { DEFAULT_MAX_BODY_BYTES } from '../http/index.js';
+import { type AccountMap, type AccountMapping } from './account-map.js';
+
+/** The options of the `serve` command, as an object (same defaults, except `port`: any free one). */
+export interface IamEndpointOptions {
+  /** Interface to listen on. Default `127.0.0.1` (never expose the endpoint: signatures are not checked). */
+  readonly host?: string;
+  /** TCP port; `0` (the default) picks a free one, which `port` and `url` of the result tell. */
+  readonly port?: number;
+  /** Account of requests no `accountMap` entry covers. Default `123456789012`. */
+  readonly accountId?: string;
+  /** Access key id -> account (and calling user), read from the SigV4 `Authorization` header; signatures are not checked. */
+  readonly accountMap?: AccountMap;
+  readonly unsupportedServiceError?: UnsupportedServiceErrorCode;
+  /** `memory` (the default) or a `postgres://` / `postgresql://` connection URL (needs the optional `pg` package). */
+  readonly store?: string;
+  /** Largest request body accepted. Default 1 MiB. */
+  readonly maxBodyBytes?: number;
+  /** Also answer `POST /_iam-service-credentials/authenticate` (not an AWS API). Default false. */
+  readonly authenticateEndpoint?: boolean;
+  /** Serve `POST /_iam-service-credentials/reset`. Default true. */
+  readonly reset?: boolean;
+  /** Fixtures to create before listening: a seed document, or the path of a JSON file holding one. */
+  readonly seed?: SeedDocument | string;
+  /** Receives the startup line, the table of generated seed secrets and one access-log line per request. Default: nothing is logged. */
+  readonly log?: (line: string) => void;
+  /** Told about internal failures (answered ServiceFailure). Default: nothing. */
+  readonly onError?: (line: string) => void;
+}
+
+export interface IamEndpoint {
+  /** `http://127.0.0.1:PORT`: the `endpoint` of an `IAMClient`, or `--endpoint-url` of the AWS CLI. */
+  readonly url: string;
+  readonly port: number;
+  /** The engine behind the endpoint, to call directly (setup, assertions) in the same process. */
+  readonly engine: RunningServer['engine'];
+  /** The credentials the seed created, with their secrets. */
+  readonly seeded: readonly SeededCredential[];
+  /** Stops accepting connections, lets requests in flight finish (up to `graceMs`, default 5 s), then closes the store. */
+  close(graceMs?: number): Promise<void>;
+}
+
+const toMap = (map: AccountMap | undefined): ReadonlyMap<string, AccountMapping> =>
+  map === undefined ? new Map() : map instanceof Map ? map : new Map(Object.entries(map as Readonly<Record<string, AccountMapping>>));
+
+const storeOf = (store: string | undefined): StoreChoice => {
+  if (store === undefined || store === 'memory') return { kind: 'memory' };
+  if (/^postgres(ql)?:\/\//i.test(store)) return { kind: 'postgres', connectionString: store };
+  // Never echo the value: it may be a connection string with a password in it.
+  throw new TypeError('startIamEndpoint: store must be "memory" or a postgres:// / postgresql:// URL');
+};
+
+const seedOf = (seed: SeedDocument | string): SeedDocument => {
+  let json: unknown = seed;
+  if (typeof seed === 'string') {
+    try {
+      json = JSON.parse(readFileSync(seed, 'utf8'));
+    } catch (cause) {
+      throw new TypeError(`startIamEndpoint: cannot read the seed ${seed} as JSON (${cause instanceof Error ? cause.message : String(cause)})`);
+    }
+  }
+  const parsed = parseSeedDocument(json);
+  if (parsed.isErr()) throw new TypeError(`startIamEndpoint: seed: ${parsed.error}`);
+  return parsed.value;
+};
+
+/**
+ * Starts the same endpoint as `iam-service-credentials serve` (one implementation: cli/serve.ts), on a free port by default, and
+ * resolves once it listens (seed created). Rejects with a TypeError for wrong options, with a StartupError when the store cannot be
+ * opened, the seed breaks a rule, or the port is taken.
+ */
+export const startIamEndpoint = async (options: IamEndpointOptions = {}): Promise<IamEndpoint> => {
+  const host = options.host ?? DEFAULT_HOST;
+  if (host === '') throw new TypeError('startIamEndpoint: host must not be empty (it would listen on every interface)');
+  const port = options.port ?? 0;
+  if (!Number.isSafeInteger(port) || port < 0 || port > 65535) throw new TypeError('startIamEndpoint: port must be an integer from 0 to 65535');
+  const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
+  if (!isAccountId(accountId)) throw new TypeError('startIamEndpoint: accountId must be 12 digits');
+  const config: ServeConfig = {
+    host,
+    port,
+    accountId,
+    accountMap: toMap(options.accountMap),
+    unsupportedServiceError: options.unsupportedServiceError ?? 'NoSuchEntity',
+    store: storeOf(options.store),
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    accessLog: options.log !== undefined,
+    authenticateEndpoint: options.authenticateEndpoint ?? false,
+    reset: options.reset ?? true,
+    ...(options.seed === undefined ? {} : { seed: seedOf(options.seed) }),
+  };
+  const log = options.log ?? (() => undefined);
+  const server = await startServer(config, { log, error: options.onError ?? (() => undefined) });
+  return { url: server.url, port: server.port, engine: server.engine, seeded: server.seeded, close: (graceMs) => server.close(graceMs) };
+};

@@ -1,0 +1,210 @@
+import { randomBytes } from 'node:crypto';
+import { CreateServiceSpecificCredentialCommand, CreateUserCommand, ListUsersCommand } from '@aws-sdk/client-iam';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type IamEndpoint, startIamEndpoint } from '../../src/protocol/query/index.js';
+import { form, iamClient, post } from './helpers.js';
+
+const OTHER = '111111111111';
+const packageVersion = (await import('../../package.json', { with: { type: 'json' } })).default.version;
+
+const ALICE = ['AKIDDEFAULT', 'alice'] as const;
+const BOB = ['AKIDOTHER', 'bob'] as const;
+
+/** A user with a credential in the default account (alice), in OTHER (bob), or both. */
+const populate = async (endpoint: IamEndpoint, who: readonly (typeof ALICE | typeof BOB)[] = [ALICE, BOB]): Promise<void> => {
+  for (const [accessKeyId, userName] of who) {
+    const iam = iamClient(endpoint.url, accessKeyId);
+    try {
+      await iam.send(new CreateUserCommand({ UserName: userName }));
+      await iam.send(new CreateServiceSpecificCredentialCommand({ UserName: userName, ServiceName: 'codecommit.amazonaws.com' }));
+    } finally {
+      iam.destroy();
+    }
+  }
+};
+
+const userNames = async (endpoint: IamEndpoint, accountId: string): Promise<string[]> =>
+  (await endpoint.engine.listUsers({}, { accountId }))._unsafeUnwrap().Users.map((user) => user.UserName);
+
+const credentialCount = async (endpoint: IamEndpoint, accountId: string): Promise<number> =>
+  (await endpoint.engine.listServiceSpecificCredentials({ AllUsers: true }, { accountId }))._unsafeUnwrap().ServiceSpecificCredentials.length;
+
+const health = async (endpoint: IamEndpoint): Promise<{ status: number; body: Record<string, unknown> }> => {
+  const res = await fetch(`${endpoint.url}/_iam-service-credentials/health`);
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+};
+
+const reset = (endpoint: IamEndpoint, query = ''): Promise<Response> => fetch(`${endpoint.url}/_iam-service-credentials/reset${query}`, { method: 'POST' });
+
+/** The same checks on every store: health answers, reset of one account leaves the others, reset of all empties everything. */
+const describeControlPaths = (storeName: string, store: () => Promise<{ store: string; dispose(): Promise<void> }>): void => {
+  describe(`control paths on the ${storeName} store`, () => {
+    let endpoint: IamEndpoint;
+    let dispose: () => Promise<void> = async () => undefined;
+    beforeAll(async () => {
+      const chosen = await store();
+      dispose = chosen.dispose;
+      endpoint = await startIamEndpoint({ store: chosen.store, accountMap: { AKIDOTHER: { accountId: OTHER } } });
+    });
+    afterAll(async () => {
+      await endpoint?.close();
+      await dispose();
+    });
+
+    it('GET health: 200 with the version, the store kind and that the store answers', async () => {
+      expect(await health(endpoint)).toEqual({ status: 200, body: { Status: 'ok', Version: packageVersion, Store: storeName, StoreAnswers: true } });
+    });
+
+    it('POST reset?accountId= empties that account only; POST reset empties every account', async () => {
+      await populate(endpoint);
+      expect(await userNames(endpoint, '123456789012')).toEqual(['alice']);
+      expect(await userNames(endpoint, OTHER)).toEqual(['bob']);
+
+      const one = await reset(endpoint, `?accountId=${OTHER}`);
+      expect(one.status).toBe(200);
+      expect(await one.json()).toEqual({ Reset: 'account', AccountId: OTHER });
+      expect(await userNames(endpoint, OTHER)).toEqual([]);
+      expect(await credentialCount(endpoint, OTHER)).toBe(0);
+      expect(await userNames(endpoint, '123456789012')).toEqual(['alice']);
+      expect(await credentialCount(endpoint, '123456789012')).toBe(1);
+
+      // The account is usable again, from scratch: the same names are free.
+      await populate(endpoint, [BOB]);
+      expect(await userNames(endpoint, OTHER)).toEqual(['bob']);
+
+      const all = await reset(endpoint);
+      expect(all.status).toBe(200);
+      expect(await all.json()).toEqual({ Reset: 'all' });
+      for (const account of ['123456789012', OTHER]) {
+        expect(await userNames(endpoint, account)).toEqual([]);
+        expect(await credentialCount(endpoint, account)).toBe(0);
+      }
+      await populate(endpoint);
+      expect(await userNames(endpoint, '123456789012')).toEqual(['alice']);
+      await reset(endpoint);
+    });
+
+    it('refuses a bad accountId (400, nothing reset), other methods (405), and never runs an IAM action on these paths', async () => {
+      await populate(endpoint);
+      for (const query of ['?accountId=12', `?accountId=${OTHER}&accountId=${OTHER}`, '?accountId=']) {
+        const res = await reset(endpoint, query);
+        expect(res.status).toBe(400);
+        expect(await res.json()).toMatchObject({ Code: 'InvalidParameterValue' });
+      }
+      expect(await userNames(endpoint, OTHER)).toEqual(['bob']);
+
+      const getReset = await fetch(`${endpoint.url}/_iam-service-credentials/reset`);
+      expect(getReset.status).toBe(405);
+      const postHealth = await post(`${endpoint.url}/_iam-service-credentials/health`, form({ Action: 'DeleteUser', Version: '2010-05-08', UserName: 'alice' }));
+      expect(postHealth.status).toBe(405);
+      const queryOnHealth = await fetch(`${endpoint.url}/_iam-service-credentials/health?Action=DeleteUser&Version=2010-05-08&UserName=alice`);
+      expect(queryOnHealth.status).toBe(200);
+      const elsewhere = await post(`${endpoint.url}/_iam-service-credentials/other`, form({ Action: 'ListUsers', Version: '2010-05-08' }));
+      expect(elsewhere.status).toBe(404);
+      expect(await elsewhere.json()).toMatchObject({ Code: 'NotFound' });
+      expect(await userNames(endpoint, '123456789012')).toEqual(['alice']);
+      await reset(endpoint);
+    });
+  });
+};
+
+describeControlPaths('memory', async () => ({ store: 'memory', dispose: async () => undefined }));
+
+/** A database of its own on the test server: resetting every account must not touch what other test files keep. */
+const freshDatabase = async (): Promise<{ url: string; drop(): Promise<void> }> => {
+  const unavailable = inject('postgresUnavailable');
+  if (unavailable !== undefined) throw new Error(unavailable);
+  const serverUrl = inject('postgresUrl');
+  const name = `control_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+};
+
+describeControlPaths('postgres', async () => {
+  const database = await freshDatabase();
+  return { store: database.url, dispose: () => database.drop() };
+});
+
+describe('health when the PostgreSQL store cannot be reached', () => {
+  it('answers 503 with StoreAnswers false, and 200 again never (the database is gone)', async () => {
+    const database = await freshDatabase();
+    const endpoint = await startIamEndpoint({ store: database.url });
+    try {
+      expect((await health(endpoint)).status).toBe(200);
+      await database.drop();
+      const after = await health(endpoint);
+      expect(after).toEqual({ status: 503, body: { Status: 'unavailable', Version: packageVersion, Store: 'postgres', StoreAnswers: false } });
+      const res = await reset(endpoint);
+      expect(res.status).toBe(500);
+      expect(await res.json()).toMatchObject({ Code: 'ServiceFailure' });
+    } finally {
+      await endpoint.close();
+      await database.drop();
+    }
+  });
+});
+
+describe('--no-reset (reset: false)', () => {
+  it('answers 404 on the reset path and keeps everything; health stays on', async () => {
+    const endpoint = await startIamEndpoint({ reset: false });
+    try {
+      const iam = iamClient(endpoint.url);
+      await iam.send(new CreateUserCommand({ UserName: 'kept' }));
+      const res = await reset(endpoint);
+      expect(res.status).toBe(404);
+      expect(await res.json()).toEqual({ Code: 'NotFound', Message: 'The reset path is turned off (--no-reset).' });
+      expect((await iam.send(new ListUsersCommand({}))).Users?.map((user) => user.UserName)).toEqual(['kept']);
+      expect((await health(endpoint)).status).toBe(200);
+      iam.destroy();
+    } finally {
+      await endpoint.close();
+    }
+  });
+});
+
+describe('reset on PostgreSQL is one transaction', () => {
+  it('a reset that fails half-way (the users DELETE refused) leaves the credentials it had deleted in place', async () => {
+    const database = await freshDatabase();
+    const endpoint = await startIamEndpoint({ store: database.url, accountMap: { AKIDOTHER: { accountId: OTHER } } });
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    try {
+      await populate(endpoint, [BOB]);
+      // Credentials are deleted first, then users: refusing the users' DELETE fails the reset after the credentials went.
+      await admin.query(`CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$`);
+      await admin.query('CREATE TRIGGER refuse_delete BEFORE DELETE ON iam_service_credentials.users FOR EACH ROW EXECUTE FUNCTION refuse()');
+      const res = await reset(endpoint, `?accountId=${OTHER}`);
+      expect(res.status).toBe(500);
+      expect(await res.json()).toEqual({ Code: 'ServiceFailure', Message: 'The store failed; nothing was reset.' });
+      expect(await credentialCount(endpoint, OTHER)).toBe(1);
+      expect(await userNames(endpoint, OTHER)).toEqual(['bob']);
+      await admin.query('DROP TRIGGER refuse_delete ON iam_service_credentials.users');
+      expect((await reset(endpoint, `?accountId=${OTHER}`)).status).toBe(200);
+      expect(await credentialCount(endpoint, OTHER)).toBe(0);
+    } finally {
+      await admin.end();
+      await endpoint.close();
+      await database.drop();
+    }
+  });
+});
