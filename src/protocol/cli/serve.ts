@@ -3,7 +3,7 @@ import { type CredentialEngine, type CredentialStore, type UserDirectory, create
 import { DEFAULT_AUTHENTICATE_PATH, createQueryServer } from '../http/index.js';
 import { type ServeConfig, describeStore } from './serve-options.js';
 
-/** What `createPostgresAdapters({ connectionString })` of src/adapters/postgres returns. */
+/** What `createPostgresAdapters({ connectionString })` of src/adapters/postgres returns, and `createPGliteAdapters({ dataDir })`. */
 interface PostgresAdapters {
   readonly store: CredentialStore;
   readonly users: UserDirectory;
@@ -49,6 +49,27 @@ const loadPostgres = async (connectionString: string): Promise<PostgresAdapters>
   })) as PostgresAdapters;
 };
 
+const PGLITE_ADAPTER_MODULE = '../../adapters/pglite/index.js';
+
+const loadPGlite = async (dataDir: string): Promise<PostgresAdapters> => {
+  let module: { createPGliteAdapters?: unknown };
+  try {
+    // Loaded only for --data-dir: the optional `@electric-sql/pglite` peer dependency need not be installed otherwise.
+    const specifier: string = PGLITE_ADAPTER_MODULE;
+    module = (await import(specifier)) as { createPGliteAdapters?: unknown };
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new StartupError(
+      `the --data-dir store is unavailable: cannot load the PGlite adapter (is the '@electric-sql/pglite' package installed? ` +
+        `npm install @electric-sql/pglite): ${reason}`,
+    );
+  }
+  if (typeof module.createPGliteAdapters !== 'function') {
+    throw new StartupError('the --data-dir store is unavailable: the PGlite adapter does not export createPGliteAdapters');
+  }
+  return (module.createPGliteAdapters as (options: { dataDir: string }) => PostgresAdapters)({ dataDir });
+};
+
 const urlOf = (address: AddressInfo): string => {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return `http://${host}:${address.port}`;
@@ -60,6 +81,9 @@ export const startServer = async (config: ServeConfig, io: ServeIo): Promise<Run
   try {
     if (config.store.kind === 'postgres') {
       postgres = await loadPostgres(config.store.connectionString);
+      await postgres.migrate();
+    } else if (config.store.kind === 'pglite') {
+      postgres = await loadPGlite(config.store.dataDir);
       await postgres.migrate();
     }
   } catch (cause) {
