@@ -3,10 +3,12 @@ import type { Pool, PoolConfig } from 'pg';
 import type { CredentialStore } from '../../ports/credential-store.port.js';
 import type { UserDirectory } from '../../ports/user-directory.port.js';
 import { createPgRunner } from './pg-runner.js';
+import type { EndOptions } from './query-runner.js';
 import { SCHEMA_VERSION } from './schema.js';
 import { createSqlAdapters, type SqlAdapterOptions } from './sql-adapters.js';
 
 export { SCHEMA_VERSION };
+export type { EndOptions };
 export { DEFAULT_MAX_ATTEMPTS, DEFAULT_SCHEMA } from './sql-adapters.js';
 
 export const DEFAULT_CONNECTION_TIMEOUT_MILLIS = 10_000;
@@ -22,8 +24,12 @@ export interface PostgresAdapters {
   readonly users: UserDirectory;
   /** Creates or upgrades the schema; idempotent, safe from many processes at once. Call once before the first request. */
   migrate(): Promise<void>;
-  /** Ends the pool; idempotent. */
-  close(): Promise<void>;
+  /**
+   * Ends the pool once the statements running finish; idempotent. With `graceMs`, statements still running that long after the call
+   * (blocked on a lock, say) are cancelled on the server and their connections dropped, so closing is bounded; `onCutOff` is told
+   * how many were.
+   */
+  close(options?: EndOptions): Promise<void>;
   /** The underlying pool, for tooling (benchmarks, inspection); the adapters own it. */
   readonly pool: Pool;
 }
@@ -38,7 +44,7 @@ export const createPostgresAdapters = (options: PostgresAdapterOptions = {}): Po
   const pool = new pg.Pool({ connectionTimeoutMillis: DEFAULT_CONNECTION_TIMEOUT_MILLIS, ...poolConfig });
   // Without a listener, an idle connection's failure (server restart, network) would be an uncaught 'error' and end the process.
   pool.on('error', (error) => onPoolError?.(error));
-  const runner = createPgRunner(pool);
+  const runner = createPgRunner(pool, poolConfig);
   let adapters;
   try {
     adapters = createSqlAdapters(
@@ -50,5 +56,5 @@ export const createPostgresAdapters = (options: PostgresAdapterOptions = {}): Po
     void pool.end();
     throw error;
   }
-  return { ...adapters, close: () => runner.end(), pool };
+  return { ...adapters, close: (closeOptions) => runner.end(closeOptions), pool };
 };

@@ -35,8 +35,15 @@ export interface QueryRunner extends Session {
   withSession<T>(work: (session: Session, discard: () => void) => Promise<T>): Promise<T>;
   /** Whether `error` was reported by the database (as opposed to a broken or timed-out connection). */
   isDatabaseFailure(error: unknown): error is DatabaseFailure;
-  /** Ends the driver; idempotent. */
-  end(): Promise<void>;
+  /** Ends the driver once the statements running finish, or `graceMs` after the call, cutting off those still running; idempotent. */
+  end(options?: EndOptions): Promise<void>;
+}
+
+export interface EndOptions {
+  /** How long statements still running may take before they are cancelled and their connections dropped. Default: no limit. */
+  readonly graceMs?: number;
+  /** Told how many statements were cut off, when any were. */
+  readonly onCutOff?: (statements: number) => void;
 }
 
 /**

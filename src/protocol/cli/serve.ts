@@ -8,7 +8,7 @@ interface PostgresAdapters {
   readonly store: CredentialStore;
   readonly users: UserDirectory;
   migrate(): Promise<void>;
-  close(): Promise<void>;
+  close(options?: { graceMs?: number; onCutOff?: (statements: number) => void }): Promise<void>;
 }
 
 export class StartupError extends Error {}
@@ -126,12 +126,19 @@ export const startServer = async (config: ServeConfig, io: ServeIo): Promise<Run
   let closing: Promise<void> | undefined;
   const close = (graceMs = 5_000): Promise<void> => {
     closing ??= (async () => {
+      const deadline = Date.now() + graceMs;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const force = setTimeout(() => server.closeAllConnections(), graceMs);
       await closed;
       clearTimeout(force);
-      await postgres?.close();
+      // Requests cut off above may still have statements running (blocked on a lock, say): they get what is left of the grace
+      // period, then are cancelled, so that stopping is bounded.
+      await postgres?.close({
+        graceMs: Math.max(0, deadline - Date.now()),
+        onCutOff: (statements) =>
+          io.error(`iam-service-credentials: cut off ${statements} database statement(s) still running after the ${graceMs} ms grace period (rolled back)`),
+      });
     })();
     return closing;
   };
