@@ -211,4 +211,28 @@ describe('PostgreSQL failures', () => {
     expect(rows[0]).toEqual({ n: 0 });
     await holder.close();
   });
+
+  it('leaves the user whole when DeleteUser fails on PostgreSQL: the closure and the deletion commit together or not at all', async () => {
+    const adapters = await openTestAdapters('delete_user');
+    opened.push(adapters);
+    const causes: unknown[] = [];
+    const engine = createCredentialEngine({ store: adapters.store, users: adapters.users, onInternalError: (cause) => causes.push(cause) });
+    await engine.createUser({ UserName: 'alice' });
+    // Deleting the user fails (as a statement timeout would), and so would undoing the closure afterwards.
+    await adapters.pool.query(`
+      CREATE FUNCTION "${adapters.schema}".refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$;
+      CREATE TRIGGER refuse BEFORE DELETE ON "${adapters.schema}".users FOR EACH ROW EXECUTE FUNCTION "${adapters.schema}".refuse();
+      CREATE TRIGGER refuse BEFORE DELETE ON "${adapters.schema}".closed_owners FOR EACH ROW EXECUTE FUNCTION "${adapters.schema}".refuse();`);
+
+    expect((await engine.deleteUser({ UserName: 'alice' }))._unsafeUnwrapErr()).toMatchObject(SERVICE_FAILURE);
+    expect(causes).toEqual([expect.objectContaining({ message: 'refused' })]);
+    // Nothing changed: the user is there, and so is its right to credentials.
+    expect((await engine.getUser({ UserName: 'alice' })).isOk()).toBe(true);
+    const { rows } = await adapters.pool.query(`SELECT count(*)::int AS n FROM "${adapters.schema}".closed_owners`);
+    expect(rows[0]).toEqual({ n: 0 });
+    expect((await engine.createServiceSpecificCredential({ UserName: 'alice', ServiceName: CODECOMMIT })).isOk()).toBe(true);
+
+    await adapters.pool.query(`DROP TRIGGER refuse ON "${adapters.schema}".users; DROP TRIGGER refuse ON "${adapters.schema}".closed_owners`);
+    expect((await engine.deleteUser({ UserName: 'alice' }))._unsafeUnwrapErr()).toMatchObject({ code: 'DeleteConflict' });
+  });
 });

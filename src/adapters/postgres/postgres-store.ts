@@ -11,7 +11,7 @@ import type {
 import { CREDENTIAL_COLUMNS, type CredentialRow, parameterList, timestamp, toCredentialRecord } from './rows.js';
 import { type QueryRunner, sqlLiteral, sqlTextArray } from './query-runner.js';
 import type { Tables } from './schema.js';
-import { beginLocked, inTransaction, lockKeyLiteral, type RetryPolicy, withRetries } from './transactions.js';
+import { beginOwnerLocked, inTransaction, type RetryPolicy, withRetries } from './transactions.js';
 
 /** Thrown through the pure `decide` when it asks about a ServiceUserName the snapshot did not fetch; the store fetches it and asks again. */
 class UnfetchedServiceUserName extends Error {
@@ -22,6 +22,13 @@ class UnfetchedServiceUserName extends Error {
 
 /** How many times one create may widen its read for names outside the family before giving up (the domain never needs one). */
 const MAX_NAME_FETCHES = 8;
+
+/** A CTE `owned (has_credentials)`: whether the owner has any credential. */
+export const ownedCredentials = (tables: Tables, accountId: string, ownerId: string): string => `owned AS (
+      SELECT EXISTS (
+        SELECT 1 FROM ${tables.credentials} WHERE account_id = ${sqlLiteral(accountId)} AND owner_id = ${sqlLiteral(ownerId)}
+      ) AS has_credentials
+    )`;
 
 /** The name of the unique index a concurrent create of another owner can trip: retrying re-reads and derives the next free name. */
 export const SERVICE_USER_NAME_INDEX = 'credentials_service_user_name';
@@ -34,7 +41,7 @@ export const SERVICE_USER_NAME_INDEX = 'credentials_service_user_name';
  * one script, the insert and `COMMIT` in another (scripts carry their values as literals: see `sqlLiteral`).
  */
 export const createPostgresStore = (runner: QueryRunner, tables: Tables, retryPolicy: RetryPolicy): CredentialStore => {
-  const ownerLock = (accountId: string, ownerId: string): string => beginLocked(lockKeyLiteral('owner', tables.schema, accountId, ownerId));
+  const ownerLock = (accountId: string, ownerId: string): string => beginOwnerLocked(tables.schema, accountId, ownerId);
 
   /** Whether the owner is closed, and (if not) the owner's credentials for the service plus those carrying a name it may derive. */
   const readCreationState = (command: CreateCredentialCommand, family: readonly string[], extraKeys: readonly string[]): string => {
@@ -69,17 +76,12 @@ export const createPostgresStore = (runner: QueryRunner, tables: Tables, retryPo
   };
 
   /** Answers `has_credentials`; closes the owner when it is false. To run under the owner's lock. */
-  const closeOwnerStatement = (accountId: string, ownerId: string): string => {
-    const [account, owner] = [accountId, ownerId].map(sqlLiteral);
-    return `
-    WITH owned AS (
-      SELECT EXISTS (SELECT 1 FROM ${tables.credentials} WHERE account_id = ${account} AND owner_id = ${owner}) AS has_credentials
-    ), closing AS (
-      INSERT INTO ${tables.closedOwners} (account_id, owner_id) SELECT ${account}, ${owner} FROM owned WHERE NOT has_credentials
-      ON CONFLICT DO NOTHING
+  const closeOwnerStatement = (accountId: string, ownerId: string): string => `
+    WITH ${ownedCredentials(tables, accountId, ownerId)}, closing AS (
+      INSERT INTO ${tables.closedOwners} (account_id, owner_id) SELECT ${sqlLiteral(accountId)}, ${sqlLiteral(ownerId)} FROM owned
+      WHERE NOT has_credentials ON CONFLICT DO NOTHING
     )
     SELECT has_credentials FROM owned`;
-  };
 
   type StateRow = CredentialRow & { owner_closed: boolean; service_user_name_key: string | null };
 

@@ -1,9 +1,11 @@
 import type { CredentialStore } from '../../ports/credential-store.port.js';
 import type { UserDirectory } from '../../ports/user-directory.port.js';
+import type { AtomicUserRemoval } from '../../ports/user-removal.port.js';
 import { createPostgresStore, SERVICE_USER_NAME_INDEX } from './postgres-store.js';
 import { createPostgresUserDirectory } from './postgres-user-directory.js';
 import type { QueryRunner } from './query-runner.js';
 import { migrate, tablesIn } from './schema.js';
+import { createUserRemoval } from './user-removal.js';
 
 export const DEFAULT_SCHEMA = 'iam_service_credentials';
 export const DEFAULT_MAX_ATTEMPTS = 5;
@@ -18,7 +20,7 @@ export interface SqlAdapterOptions {
 
 export interface SqlAdapters {
   readonly store: CredentialStore;
-  readonly users: UserDirectory;
+  readonly users: UserDirectory & AtomicUserRemoval;
   /** Creates or upgrades the schema; idempotent, safe from many processes at once. Call once before the first request. */
   migrate(): Promise<void>;
 }
@@ -33,9 +35,11 @@ export const createSqlAdapters = (runner: QueryRunner, options: SqlAdapterOption
     throw new TypeError(`${caller}: maxAttempts must be a positive integer, got ${String(maxAttempts)}`);
   }
   const tables = tablesIn(schema, caller);
+  const store = createPostgresStore(runner, tables, { maxAttempts, retryableConstraints: new Set([SERVICE_USER_NAME_INDEX]) });
   return {
-    store: createPostgresStore(runner, tables, { maxAttempts, retryableConstraints: new Set([SERVICE_USER_NAME_INDEX]) }),
-    users: createPostgresUserDirectory(runner, tables),
+    store,
+    // With DeleteUser as one transaction over both tables (see AtomicUserRemoval), for an engine given this very store.
+    users: { ...createPostgresUserDirectory(runner, tables), ...createUserRemoval(runner, tables, store) },
     migrate: () => migrate(runner, tables),
   };
 };

@@ -11,6 +11,10 @@ export const lockKeyLiteral = (...parts: readonly string[]): string =>
 /** The opening of a transaction serialized on `lockKey`, to prefix the first statements of a script with. */
 export const beginLocked = (lockKey: string): string => `BEGIN; SELECT pg_advisory_xact_lock(${lockKey});`;
 
+/** The opening of a transaction serialized with every other one of the same owner (creates, closeOwner, removeUser). */
+export const beginOwnerLocked = (schema: string, accountId: string, ownerId: string): string =>
+  beginLocked(lockKeyLiteral('owner', schema, accountId, ownerId));
+
 /**
  * Runs `work` in one transaction on a session of its own. `work` opens the transaction with its first script (starting with
  * `beginLocked`) and ends it with its last (ending in `COMMIT`, or a `ROLLBACK`), so that the opening and the closing ride in the
