@@ -4,9 +4,26 @@ import type { DatabaseFailure, EndOptions, QueryResult, QueryRunner, Session } f
 
 const toResult = <Row>(result: PgQueryResult): QueryResult<Row> => ({ rows: result.rows as Row[], rowCount: result.rowCount ?? 0 });
 
+/** How many distinct statement texts get a name; the adapter has a few dozen (per schema), so the bound only guards against misuse. */
+const MAX_NAMED_STATEMENTS = 1_000;
+const statementNames = new Map<string, string>();
+
+/**
+ * A name for a statement's text, so that each connection parses and plans it once and then executes the prepared statement (a
+ * third to half of a one-row statement's server time is parse and plan). The same text always gets the same name.
+ */
+const statementName = (text: string): string | undefined => {
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < MAX_NAMED_STATEMENTS) statementNames.set(text, (name = `iam_ssc_${statementNames.size}`));
+  return name;
+};
+
 const sessionOver = (client: PoolClient): Session => ({
-  query: async <Row>(text: string, parameters?: readonly unknown[]) =>
-    toResult<Row>(await client.query(text, parameters === undefined ? undefined : [...parameters])),
+  async query<Row>(text: string, parameters?: readonly unknown[]) {
+    const name = statementName(text);
+    const values = parameters === undefined ? [] : [...parameters];
+    return toResult<Row>(await (name === undefined ? client.query(text, values) : client.query({ name, text, values })));
+  },
   // No parameters: node-postgres sends it as one simple-protocol Query message, which may hold several statements, and answers an
   // array of results when it did.
   async script(text: string) {
