@@ -99,7 +99,8 @@ const runPostgresServer = async (options: Exclude<PostgresOptions, { skip: strin
     for (let index = 0; index < 2; index += 1) held.push(await ok(engine.createServiceSpecificCredential({ UserName: 'holder', ServiceName: CODECOMMIT })));
     const heldCredential = held[0]?.ServiceSpecificCredential;
     if (heldCredential === undefined) throw new Error('no credential to authenticate with');
-    const poolQuery: Query = (text, values) => adapters.pool.query(text, values);
+    // The floors run as named prepared statements, as the adapter's own one-statement queries do (parsed and planned once per connection).
+    const poolQuery: Query = (text, values) => adapters.pool.query({ name: `bench_${text.split(' ')[0] ?? ''}`, text, values });
 
     const rows: ResultRow[] = [];
     for (const clients of options.clients) {
@@ -110,7 +111,11 @@ const runPostgresServer = async (options: Exclude<PostgresOptions, { skip: strin
         samples.pairs.push(await concurrently(clients, options.seconds, (client, iteration) => createDeletePair(engine, userName(client * usersPerClient + (iteration % usersPerClient)))));
         samples.pk.push(
           await concurrently(clients, options.seconds, () =>
-            adapters.pool.query(`SELECT * FROM ${schema}.credentials WHERE account_id = $1 AND credential_id = $2`, ['123456789012', heldCredential.ServiceSpecificCredentialId]),
+            adapters.pool.query({
+              name: 'bench_pk',
+              text: `SELECT * FROM ${schema}.credentials WHERE account_id = $1 AND credential_id = $2`,
+              values: ['123456789012', heldCredential.ServiceSpecificCredentialId],
+            }),
           ),
         );
         samples.lists.push(await concurrently(clients, options.seconds, () => ok(engine.listServiceSpecificCredentials({ UserName: 'holder' }))));
