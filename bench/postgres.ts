@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { createPGliteAdapters } from '../src/adapters/pglite/index.js';
 import { createPostgresAdapters } from '../src/adapters/postgres/index.js';
 import { createCredentialEngine, type CredentialEngine } from '../src/index.js';
 import startThrowawayServer from '../test/postgres/global-setup.js';
@@ -9,6 +13,7 @@ import type { ResultRow } from './lib/results.js';
 export type PostgresOptions = { readonly skip: string } | { readonly seconds: number; readonly rounds: number; readonly clients: readonly number[] };
 
 const section = 'PostgreSQL adapter (pg pool, engine in the bench process)';
+const pgliteSection = 'PGlite store (--data-dir, embedded, engine in the bench process)';
 
 const skipped = (reason: string): ResultRow[] => {
   console.error(`[bench] PostgreSQL rows skipped: ${reason}`);
@@ -44,8 +49,35 @@ const concurrently = async (clients: number, seconds: number, operation: (client
   return counts.reduce((sum, count) => sum + count, 0) / ((performance.now() - started) / 1000);
 };
 
-export const runPostgres = async (options: PostgresOptions): Promise<ResultRow[]> => {
-  if ('skip' in options) return skipped(options.skip);
+const row = (
+  id: string,
+  sectionName: string,
+  label: string,
+  value: number,
+  unit: string,
+  baseline: { label: string; value: number },
+  target: number,
+): ResultRow => ({
+  id,
+  section: sectionName,
+  label,
+  value,
+  unit,
+  baseline,
+  ratio: value / baseline.value,
+  target: `>= ${target}x`,
+  met: value / baseline.value >= target,
+});
+
+/** The honest floors of issue 10: a pair of one-statement autocommit writes (the commits a Create+Delete must pay), a one-row read. */
+const FLOOR_TABLE = 'bench_floor';
+type Query = (text: string, values: unknown[]) => Promise<unknown>;
+const floorPair = async (query: Query, table: string, id: string): Promise<void> => {
+  await query(`INSERT INTO ${table} (id) VALUES ($1)`, [id]);
+  await query(`DELETE FROM ${table} WHERE id = $1`, [id]);
+};
+
+const runPostgresServer = async (options: Exclude<PostgresOptions, { skip: string }>): Promise<ResultRow[]> => {
   let server: Awaited<ReturnType<typeof database>>;
   try {
     server = await database();
@@ -54,46 +86,112 @@ export const runPostgres = async (options: PostgresOptions): Promise<ResultRow[]
   }
   if ('unavailable' in server) return skipped(server.unavailable);
   const maxClients = Math.max(...options.clients);
-  const adapters = createPostgresAdapters({ connectionString: server.url, schema: `bench_${process.pid}`, max: maxClients });
+  const schema = `bench_${process.pid}`;
+  const adapters = createPostgresAdapters({ connectionString: server.url, schema, max: maxClients });
   try {
     await adapters.migrate();
+    await adapters.pool.query(`CREATE TABLE ${schema}.${FLOOR_TABLE} (id text PRIMARY KEY)`);
     const engine: CredentialEngine = createCredentialEngine({ store: adapters.store, users: adapters.users });
     const usersPerClient = 50;
     await createUsers(engine, maxClients * usersPerClient);
     await ok(engine.createUser({ UserName: 'holder' }));
-    for (let index = 0; index < 2; index += 1) await ok(engine.createServiceSpecificCredential({ UserName: 'holder', ServiceName: CODECOMMIT }));
+    const held = [];
+    for (let index = 0; index < 2; index += 1) held.push(await ok(engine.createServiceSpecificCredential({ UserName: 'holder', ServiceName: CODECOMMIT })));
+    const heldCredential = held[0]?.ServiceSpecificCredential;
+    if (heldCredential === undefined) throw new Error('no credential to authenticate with');
+    // The floors run as named prepared statements, as the adapter's own one-statement queries do (parsed and planned once per connection).
+    const poolQuery: Query = (text, values) => adapters.pool.query({ name: `bench_${text.split(' ')[0] ?? ''}`, text, values });
 
     const rows: ResultRow[] = [];
     for (const clients of options.clients) {
-      const roundTrips: number[] = [];
-      const pairs: number[] = [];
-      const lists: number[] = [];
+      const samples = { trip: [] as number[], floorPairs: [] as number[], pairs: [] as number[], pk: [] as number[], lists: [] as number[], auths: [] as number[] };
       for (let round = 0; round < options.rounds; round += 1) {
-        roundTrips.push(await concurrently(clients, options.seconds, () => adapters.pool.query('SELECT 1')));
-        pairs.push(await concurrently(clients, options.seconds, (client, iteration) => createDeletePair(engine, userName(client * usersPerClient + (iteration % usersPerClient)))));
-        lists.push(await concurrently(clients, options.seconds, () => ok(engine.listServiceSpecificCredentials({ UserName: 'holder' }))));
+        samples.trip.push(await concurrently(clients, options.seconds, () => adapters.pool.query('SELECT 1')));
+        samples.floorPairs.push(await concurrently(clients, options.seconds, (client, iteration) => floorPair(poolQuery, `${schema}.${FLOOR_TABLE}`, `${client}-${iteration}`)));
+        samples.pairs.push(await concurrently(clients, options.seconds, (client, iteration) => createDeletePair(engine, userName(client * usersPerClient + (iteration % usersPerClient)))));
+        samples.pk.push(
+          await concurrently(clients, options.seconds, () =>
+            adapters.pool.query({
+              name: 'bench_pk',
+              text: `SELECT * FROM ${schema}.credentials WHERE account_id = $1 AND credential_id = $2`,
+              values: ['123456789012', heldCredential.ServiceSpecificCredentialId],
+            }),
+          ),
+        );
+        samples.lists.push(await concurrently(clients, options.seconds, () => ok(engine.listServiceSpecificCredentials({ UserName: 'holder' }))));
+        samples.auths.push(
+          await concurrently(clients, options.seconds, () =>
+            ok(engine.authenticate({ ServiceName: CODECOMMIT, ServiceUserName: heldCredential.ServiceUserName as string, ServicePassword: heldCredential.ServicePassword as string })),
+          ),
+        );
       }
-      const base = median(roundTrips);
-      for (const [key, name, values, unit] of [
-        ['create-delete', 'Create+Delete', pairs, 'pairs/s'],
-        ['list', 'List (user with 2 credentials)', lists, 'ops/s'],
-      ] as const) {
-        const value = median(values);
-        rows.push({
-          id: `pg.${key}.c${clients}`,
-          section,
-          label: `${name}, ${clients} concurrent client${clients === 1 ? '' : 's'}`,
-          value,
-          unit,
-          baseline: { label: "pool.query('SELECT 1')", value: base },
-          ratio: value / base,
-        });
-      }
+      const suffix = `${clients} concurrent client${clients === 1 ? '' : 's'}`;
+      const floorPairs = { label: 'INSERT + DELETE autocommit pair', value: median(samples.floorPairs) };
+      const pk = { label: 'one-row SELECT by primary key', value: median(samples.pk) };
+      rows.push(
+        row(`pg.create-delete.c${clients}`, section, `Create+Delete, ${suffix}`, median(samples.pairs), 'pairs/s', floorPairs, 0.5),
+        row(`pg.list.c${clients}`, section, `List (user with 2 credentials), ${suffix}`, median(samples.lists), 'ops/s', pk, 0.8),
+        row(`pg.authenticate.c${clients}`, section, `authenticate (password), ${suffix}`, median(samples.auths), 'ops/s', pk, 0.8),
+        { id: `pg.select-1.c${clients}`, section, label: `pool.query('SELECT 1'), ${suffix}`, value: median(samples.trip), unit: 'ops/s', note: 'one round trip' },
+      );
     }
-    await adapters.pool.query(`DROP SCHEMA bench_${process.pid} CASCADE`);
+    await adapters.pool.query(`DROP SCHEMA ${schema} CASCADE`);
     return rows;
   } finally {
     await adapters.close();
     await server.teardown();
   }
+};
+
+/** PGlite: Create+Delete pairs/s (one client: the embedded database runs one statement at a time) and its floor; restart time. */
+const runPGlite = async (options: Exclude<PostgresOptions, { skip: string }>, storedCredentials: number): Promise<ResultRow[]> => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'iam-ssc-bench-pglite-'));
+  try {
+    const started = performance.now();
+    let adapters = createPGliteAdapters({ dataDir });
+    await adapters.migrate();
+    const created = performance.now() - started;
+    const engine = createCredentialEngine({ store: adapters.store, users: adapters.users });
+    await createUsers(engine, 50);
+    const pairs: number[] = [];
+    for (let round = 0; round < options.rounds; round += 1) {
+      pairs.push(await concurrently(1, options.seconds, (_, iteration) => createDeletePair(engine, userName(iteration % 50))));
+    }
+    await adapters.close();
+    // The floor, on the same database opened directly; then stored credentials for the restart figure, written in bulk with SQL
+    // (distinct owners, names and ids, as Creates would leave them).
+    const { PGlite } = await import('@electric-sql/pglite');
+    const raw = await PGlite.create(join(dataDir, 'pgdata'));
+    const floorPairs: number[] = [];
+    await raw.query(`CREATE TABLE ${FLOOR_TABLE} (id text PRIMARY KEY)`);
+    for (let round = 0; round < options.rounds; round += 1) floorPairs.push(await concurrently(1, options.seconds, (_, iteration) => floorPair((text, values) => raw.query(text, values), FLOOR_TABLE, String(iteration))));
+    await raw.query(`
+      INSERT INTO iam_service_credentials.credentials (account_id, credential_id, owner_id, user_name, service_name, kind,
+        service_user_name, service_user_name_key, secret_digest, status, create_date)
+      SELECT '123456789012', 'ACCA' || lpad(i::text, 17, '0'), 'AIDA' || lpad((i / 2)::text, 17, '0'), 'bulk' || (i / 2),
+        'codecommit.amazonaws.com', 'password', 'bulk' || i || '-at-123456789012', 'bulk' || i || '-at-123456789012',
+        repeat('x', 43), 'Active', now()
+      FROM generate_series(1, ${storedCredentials}) AS i`);
+    await raw.close();
+    const restartStarted = performance.now();
+    adapters = createPGliteAdapters({ dataDir });
+    await adapters.migrate();
+    const restarted = createCredentialEngine({ store: adapters.store, users: adapters.users });
+    await ok(restarted.listServiceSpecificCredentials({ UserName: userName(0) }));
+    const restart = performance.now() - restartStarted;
+    await adapters.close();
+    const floor = { label: 'INSERT + DELETE autocommit pair (PGlite)', value: median(floorPairs) };
+    return [
+      row('pglite.create-delete.c1', pgliteSection, 'Create+Delete, 1 client', median(pairs), 'pairs/s', floor, 0.5),
+      { id: 'pglite.restart', section: pgliteSection, label: `restart with ${storedCredentials.toLocaleString('en-US')} stored credentials (open + migrate + first List)`, value: restart, unit: 'ms' },
+      { id: 'pglite.first-open', section: pgliteSection, label: 'first open of an empty directory (initdb + migrate)', value: created, unit: 'ms' },
+    ];
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+};
+
+export const runPostgres = async (options: PostgresOptions): Promise<ResultRow[]> => {
+  if ('skip' in options) return skipped(options.skip);
+  return [...(await runPostgresServer(options)), ...(await runPGlite(options, 100_000))];
 };

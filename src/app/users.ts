@@ -14,7 +14,8 @@ import type {
 } from '../domain/shapes.js';
 import { toUser, userNameKey, type UserRecord } from '../domain/user.js';
 import { markerSpec, maxItemsSpec, pathPrefixSpec, pathSpec, userNameSpec, validateRequest } from '../domain/validation.js';
-import type { UserPage, UserQuery } from '../ports/user-directory.port.js';
+import type { UserDirectory, UserPage, UserQuery } from '../ports/user-directory.port.js';
+import type { AtomicUserRemoval } from '../ports/user-removal.port.js';
 import { type EngineDependencies, portFailure, type RequestContext, resolveAccountId, subjectUserName } from './engine-dependencies.js';
 import { lookupUser } from './find-user.js';
 import { decodeMarker, DEFAULT_MAX_ITEMS } from './paging.js';
@@ -87,6 +88,18 @@ const runDeleteUser = async (
   const found = await lookupUser(deps, accountId, input.value.UserName);
   if (found.isErr()) return err(found.error);
   const user = found.value;
+  // Where the directory and the store share a database (PostgreSQL, PGlite), both steps commit in one transaction: a failure changes nothing.
+  const atomic = deps.users as UserDirectory & Partial<AtomicUserRemoval>;
+  if (atomic.removeUser !== undefined && atomic.sharesTransactionsWith?.(deps.store) === true) {
+    let removed: 'deleted' | 'has-credentials' | 'gone';
+    try {
+      removed = await atomic.removeUser(accountId, user.userName, user.userId);
+    } catch (cause) {
+      return portFailure(deps, cause);
+    }
+    if (removed === 'has-credentials') return err(userHasCredentials());
+    return removed === 'deleted' ? ok({}) : err(noSuchUser(input.value.UserName));
+  }
   let closed: 'closed' | 'has-credentials';
   try {
     closed = await deps.store.closeOwner(accountId, user.userId);

@@ -8,6 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPostgresAdapters } from '../../src/adapters/postgres/index.js';
 import { createCredentialEngine, createInMemoryUserDirectory, type IamError } from '../../src/index.js';
+import { lockKeyLiteral } from '../../src/adapters/postgres/transactions.js';
+import { DEFAULT_ACCOUNT_ID } from '../../src/index.js';
+import { startServer } from '../../src/protocol/cli/serve.js';
 import { openTestAdapters, postgresUrl, type TestAdapters } from './database.js';
 
 const CODECOMMIT = 'codecommit.amazonaws.com';
@@ -150,5 +153,86 @@ describe('PostgreSQL failures', () => {
     }
     expect((await engine.listServiceSpecificCredentials({ UserName: 'alice' }))._unsafeUnwrap().ServiceSpecificCredentials).toEqual([]);
     expect((await engine.createServiceSpecificCredential({ UserName: 'alice', ServiceName: CODECOMMIT })).isOk()).toBe(true);
+  });
+
+  it('stops within the grace period when a statement is blocked on a lock: cancels it, says so, and logs no answer as delivered', async () => {
+    const lines: string[] = [];
+    const errors: string[] = [];
+    const server = await startServer(
+      {
+        host: '127.0.0.1',
+        port: 0,
+        accountId: DEFAULT_ACCOUNT_ID,
+        accountMap: new Map(),
+        unsupportedServiceError: 'NoSuchEntity',
+        store: { kind: 'postgres', connectionString: postgresUrl() },
+        maxBodyBytes: 1024 * 1024,
+        accessLog: true,
+        authenticateEndpoint: false,
+      },
+      { log: (line) => lines.push(line), error: (line) => errors.push(line) },
+    );
+    const UserName = `stopping-${randomBytes(4).toString('hex')}`;
+    const userId = (await server.engine.createUser({ UserName }))._unsafeUnwrap().User.UserId;
+
+    // Another session holds the user's owner lock, so the Create below waits on it for as long as that session likes.
+    const holder = createPostgresAdapters({ connectionString: postgresUrl(), max: 2 });
+    const blocker = await holder.pool.connect();
+    try {
+      await blocker.query(`BEGIN; SELECT pg_advisory_xact_lock(${lockKeyLiteral('owner', '"iam_service_credentials"', DEFAULT_ACCOUNT_ID, userId)})`);
+      const body = new URLSearchParams({ Action: 'CreateServiceSpecificCredential', Version: '2010-05-08', UserName, ServiceName: CODECOMMIT });
+      const answer = fetch(server.url, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } }).then(
+        (response) => response.status,
+        (error: unknown) => error,
+      );
+      await vi.waitFor(async () => {
+        const { rows } = await holder.pool.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event = 'advisory' AND state = 'active'",
+        );
+        expect(rows[0]?.n).toBeGreaterThan(0);
+      }, { timeout: 20_000 });
+
+      await server.close(300);
+      // The client never got an answer; the log says what was cut off and records no status for it.
+      expect(await answer).toBeInstanceOf(Error);
+      expect(errors).toContainEqual(expect.stringMatching(/cut off 1 database statement\(s\) still running after the 300 ms grace period/));
+      await vi.waitFor(() => expect(lines.some((line) => line.includes('CreateServiceSpecificCredential'))).toBe(true));
+      const createLine = lines.find((line) => line.includes('CreateServiceSpecificCredential')) as string;
+      expect(createLine).toMatch(/ - CreateServiceSpecificCredential not-delivered /);
+      expect(lines.filter((line) => / 200 CreateServiceSpecificCredential /.test(line))).toEqual([]);
+    } finally {
+      await blocker.query('ROLLBACK');
+      blocker.release();
+    }
+    // The cancelled create's transaction was rolled back: the user has no credential.
+    const { rows } = await holder.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM iam_service_credentials.credentials WHERE owner_id = $1', [
+      userId,
+    ]);
+    expect(rows[0]).toEqual({ n: 0 });
+    await holder.close();
+  });
+
+  it('leaves the user whole when DeleteUser fails on PostgreSQL: the closure and the deletion commit together or not at all', async () => {
+    const adapters = await openTestAdapters('delete_user');
+    opened.push(adapters);
+    const causes: unknown[] = [];
+    const engine = createCredentialEngine({ store: adapters.store, users: adapters.users, onInternalError: (cause) => causes.push(cause) });
+    await engine.createUser({ UserName: 'alice' });
+    // Deleting the user fails (as a statement timeout would), and so would undoing the closure afterwards.
+    await adapters.pool.query(`
+      CREATE FUNCTION "${adapters.schema}".refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$;
+      CREATE TRIGGER refuse BEFORE DELETE ON "${adapters.schema}".users FOR EACH ROW EXECUTE FUNCTION "${adapters.schema}".refuse();
+      CREATE TRIGGER refuse BEFORE DELETE ON "${adapters.schema}".closed_owners FOR EACH ROW EXECUTE FUNCTION "${adapters.schema}".refuse();`);
+
+    expect((await engine.deleteUser({ UserName: 'alice' }))._unsafeUnwrapErr()).toMatchObject(SERVICE_FAILURE);
+    expect(causes).toEqual([expect.objectContaining({ message: 'refused' })]);
+    // Nothing changed: the user is there, and so is its right to credentials.
+    expect((await engine.getUser({ UserName: 'alice' })).isOk()).toBe(true);
+    const { rows } = await adapters.pool.query(`SELECT count(*)::int AS n FROM "${adapters.schema}".closed_owners`);
+    expect(rows[0]).toEqual({ n: 0 });
+    expect((await engine.createServiceSpecificCredential({ UserName: 'alice', ServiceName: CODECOMMIT })).isOk()).toBe(true);
+
+    await adapters.pool.query(`DROP TRIGGER refuse ON "${adapters.schema}".users; DROP TRIGGER refuse ON "${adapters.schema}".closed_owners`);
+    expect((await engine.deleteUser({ UserName: 'alice' }))._unsafeUnwrapErr()).toMatchObject({ code: 'DeleteConflict' });
   });
 });

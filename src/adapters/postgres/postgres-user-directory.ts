@@ -1,13 +1,13 @@
-import type { Pool } from 'pg';
 import { userNameKey, type UserRecord } from '../../domain/user.js';
 import type { UserDirectory, UserQuery } from '../../ports/user-directory.port.js';
+import type { QueryRunner } from './query-runner.js';
 import { parameterList, timestamp, toUserRecord, USER_COLUMNS, type UserRow } from './rows.js';
 import type { Tables } from './schema.js';
 
 /** Users over PostgreSQL: each method is one statement, keyed by (account, case-folded name), the primary key. */
-export const createPostgresUserDirectory = (pool: Pool, tables: Tables): UserDirectory => ({
+export const createPostgresUserDirectory = (runner: QueryRunner, tables: Tables): UserDirectory => ({
   async createUser(record: UserRecord) {
-    const result = await pool.query(
+    const result = await runner.query(
       `INSERT INTO ${tables.users} (account_id, user_name_key, user_name, user_id, path, create_date)
        VALUES ($1, $2, $3, $4, $5, $6::timestamptz) ON CONFLICT (account_id, user_name_key) DO NOTHING`,
       [record.accountId, userNameKey(record.userName), record.userName, record.userId, record.path, timestamp(record.createDate)],
@@ -16,7 +16,7 @@ export const createPostgresUserDirectory = (pool: Pool, tables: Tables): UserDir
   },
 
   async getUser(accountId, userName) {
-    const result = await pool.query<UserRow>(`SELECT ${USER_COLUMNS} FROM ${tables.users} WHERE account_id = $1 AND user_name_key = $2`, [
+    const result = await runner.query<UserRow>(`SELECT ${USER_COLUMNS} FROM ${tables.users} WHERE account_id = $1 AND user_name_key = $2`, [
       accountId,
       userNameKey(userName),
     ]);
@@ -29,7 +29,7 @@ export const createPostgresUserDirectory = (pool: Pool, tables: Tables): UserDir
     const { parameters, bind } = parameterList(query.accountId);
     if (query.afterUserNameKey !== undefined) conditions.push(`user_name_key > ${bind(query.afterUserNameKey)}`);
     if (query.pathPrefix !== undefined) conditions.push(`starts_with(path, ${bind(query.pathPrefix)})`);
-    const result = await pool.query<UserRow>(
+    const result = await runner.query<UserRow>(
       `SELECT ${USER_COLUMNS} FROM ${tables.users} WHERE ${conditions.join(' AND ')} ORDER BY user_name_key LIMIT ${bind(query.limit + 1)}`,
       parameters,
     );
@@ -37,7 +37,7 @@ export const createPostgresUserDirectory = (pool: Pool, tables: Tables): UserDir
   },
 
   async deleteUser(accountId, userName, userId) {
-    const result = await pool.query(`DELETE FROM ${tables.users} WHERE account_id = $1 AND user_name_key = $2 AND user_id = $3`, [
+    const result = await runner.query(`DELETE FROM ${tables.users} WHERE account_id = $1 AND user_name_key = $2 AND user_id = $3`, [
       accountId,
       userNameKey(userName),
       userId,

@@ -1,5 +1,5 @@
-import type { Pool } from 'pg';
-import { inTransaction, lockKeyLiteral } from './transactions.js';
+import { type QueryRunner, sqlLiteral } from './query-runner.js';
+import { beginLocked, inTransaction, lockKeyLiteral } from './transactions.js';
 
 /** Where the tables live: a quoted schema name, validated once so it can be spliced into SQL. */
 export interface Tables {
@@ -12,9 +12,9 @@ export interface Tables {
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
-export const tablesIn = (schema: string): Tables => {
+export const tablesIn = (schema: string, caller: string): Tables => {
   if (!SCHEMA_NAME.test(schema)) {
-    throw new TypeError(`createPostgresAdapters: schema must match ${SCHEMA_NAME.source}, got ${JSON.stringify(schema)}`);
+    throw new TypeError(`${caller}: schema must match ${SCHEMA_NAME.source}, got ${JSON.stringify(schema)}`);
   }
   const quoted = `"${schema}"`;
   return {
@@ -80,21 +80,24 @@ export const SCHEMA_VERSION = 1;
  * advisory lock on the schema name, applies only the migrations the version table does not list yet. Once the schema is current it
  * only reads, so a role without CREATE privileges can run it after an administrator did the first one.
  */
-export const migrate = (pool: Pool, tables: Tables): Promise<void> =>
-  inTransaction(pool, `BEGIN; SELECT pg_advisory_xact_lock(${lockKeyLiteral('migrate', tables.schema)})`, async (client) => {
-    const found = await client.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [tables.schemaVersion]);
-    if (found.rows[0]?.present !== true) {
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${tables.schema}`);
-      await client.query(`CREATE TABLE ${tables.schemaVersion} (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+export const migrate = (runner: QueryRunner, tables: Tables): Promise<void> =>
+  inTransaction(runner, async (session) => {
+    const opened = await session.script(
+      `${beginLocked(lockKeyLiteral('migrate', tables.schema))} SELECT to_regclass(${sqlLiteral(tables.schemaVersion)}) IS NOT NULL AS present`,
+    );
+    if (opened.at(-1)?.rows[0]?.['present'] !== true) {
+      await session.query(`CREATE SCHEMA IF NOT EXISTS ${tables.schema}`);
+      await session.query(`CREATE TABLE ${tables.schemaVersion} (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
     }
-    const applied = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${tables.schemaVersion}`);
+    const applied = await session.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${tables.schemaVersion}`);
     const current = applied.rows[0]?.version ?? 0;
     if (current > SCHEMA_VERSION) {
       throw new Error(`PostgreSQL schema ${tables.schema} is at version ${current}, newer than this code knows (${SCHEMA_VERSION})`);
     }
     const all = migrations(tables);
     for (let version = current + 1; version <= SCHEMA_VERSION; version += 1) {
-      await client.query(all[version - 1] as string);
-      await client.query(`INSERT INTO ${tables.schemaVersion} (version) VALUES ($1)`, [version]);
+      await session.script(all[version - 1] as string);
+      await session.query(`INSERT INTO ${tables.schemaVersion} (version) VALUES ($1)`, [version]);
     }
+    await session.script('COMMIT');
   });

@@ -1,55 +1,32 @@
 import { createHash } from 'node:crypto';
-import pg from 'pg';
-import type { Pool, PoolClient } from 'pg';
+import type { QueryRunner, Session } from './query-runner.js';
 
 /**
- * A bigint advisory-lock key for `parts`, as an SQL literal: a digest, so it can be spliced into a simple-protocol query (which lets
- * BEGIN and the lock travel in one round trip). Two different owners sharing a key (a 2^-64 chance) only wait for each other.
+ * A bigint advisory-lock key for `parts`, as an SQL literal: a digest, so it can be spliced into a script (which lets BEGIN and
+ * the lock travel in one round trip). Two different owners sharing a key (a 2^-64 chance) only wait for each other.
  */
 export const lockKeyLiteral = (...parts: readonly string[]): string =>
   createHash('sha256').update(parts.join('\u0000'), 'utf8').digest().readBigInt64BE(0).toString();
 
-/** An error the server sent (the connection is still usable after ROLLBACK), as opposed to a broken or timed-out connection. */
-const isServerError = (error: unknown): error is pg.DatabaseError => error instanceof pg.DatabaseError;
+/** The opening of a transaction serialized on `lockKey`, to prefix the first statements of a script with. */
+export const beginLocked = (lockKey: string): string => `BEGIN; SELECT pg_advisory_xact_lock(${lockKey});`;
+
+/** The opening of a transaction serialized with every other one of the same owner (creates, closeOwner, removeUser). */
+export const beginOwnerLocked = (schema: string, accountId: string, ownerId: string): string =>
+  beginLocked(lockKeyLiteral('owner', schema, accountId, ownerId));
 
 /**
- * Borrows a pooled connection for `work`. While borrowed, a connection has no listener of the pool's: an 'error' it emits between
- * queries (server gone) would crash the process, so one is attached here; the failure itself reaches `work` through its next query.
- * A connection whose state is unknown after a failure (anything but an error the server reported, or `work` calling `discard`) is
- * destroyed rather than returned to the pool.
+ * Runs `work` in one transaction on a session of its own. `work` opens the transaction with its first script (starting with
+ * `beginLocked`) and ends it with its last (ending in `COMMIT`, or a `ROLLBACK`), so that the opening and the closing ride in the
+ * same round trips as the statements. On any failure the transaction is rolled back and the cause rethrown, so nothing of a failed
+ * attempt is ever visible; if even ROLLBACK fails, the session is not reused.
  */
-export const withConnection = async <T>(pool: Pool, work: (client: PoolClient, discard: () => void) => Promise<T>): Promise<T> => {
-  const client = await pool.connect();
-  let healthy = true;
-  const discard = (): void => {
-    healthy = false;
-  };
-  client.on('error', discard);
-  try {
-    return await work(client, discard);
-  } catch (error) {
-    if (!isServerError(error)) discard();
-    throw error;
-  } finally {
-    client.removeListener('error', discard);
-    client.release(!healthy);
-  }
-};
-
-/**
- * Runs `work` in one transaction opened by `begin` (`BEGIN`, possibly followed by lock statements in the same round trip) and
- * commits it; on any failure rolls back and rethrows the cause, so nothing of a failed attempt is ever visible.
- */
-export const inTransaction = <T>(pool: Pool, begin: string, work: (client: PoolClient) => Promise<T>): Promise<T> =>
-  withConnection(pool, async (client, discard) => {
+export const inTransaction = <T>(runner: QueryRunner, work: (session: Session) => Promise<T>): Promise<T> =>
+  runner.withSession(async (session, discard) => {
     try {
-      await client.query(begin);
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
+      return await work(session);
     } catch (error) {
-      // The connection is reusable once the transaction is ended; if even ROLLBACK fails, it is dropped.
-      await client.query('ROLLBACK').catch(discard);
+      await session.script('ROLLBACK').catch(discard);
       throw error;
     }
   });
@@ -64,8 +41,8 @@ export interface RetryPolicy {
   readonly retryableConstraints: ReadonlySet<string>;
 }
 
-export const isRetryable = (error: unknown, policy: RetryPolicy): boolean =>
-  isServerError(error) &&
+const isRetryable = (runner: QueryRunner, error: unknown, policy: RetryPolicy): boolean =>
+  runner.isDatabaseFailure(error) &&
   error.code !== undefined &&
   (RETRYABLE_CODES.has(error.code) || (error.code === '23505' && error.constraint !== undefined && policy.retryableConstraints.has(error.constraint)));
 
@@ -75,12 +52,12 @@ const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * Runs `attempt` until it succeeds, fails with an error that is not a conflict, or has run `maxAttempts` times; a short randomized
  * pause between attempts keeps the contenders from colliding again in lockstep. The last error is what the caller sees.
  */
-export const withRetries = async <T>(policy: RetryPolicy, attempt: () => Promise<T>): Promise<T> => {
+export const withRetries = async <T>(runner: QueryRunner, policy: RetryPolicy, attempt: () => Promise<T>): Promise<T> => {
   for (let attemptNumber = 1; ; attemptNumber += 1) {
     try {
       return await attempt();
     } catch (error) {
-      if (attemptNumber >= policy.maxAttempts || !isRetryable(error, policy)) throw error;
+      if (attemptNumber >= policy.maxAttempts || !isRetryable(runner, error, policy)) throw error;
       await pause(Math.random() * 5 * attemptNumber);
     }
   }

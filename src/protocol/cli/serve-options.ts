@@ -6,7 +6,10 @@ import { isAccessKeyId } from '../query/access-key.js';
 import { type AccountMapping, DEFAULT_AUTHENTICATE_PATH, DEFAULT_MAX_BODY_BYTES } from '../http/index.js';
 import { type SeedDocument, parseSeedDocument } from './seed.js';
 
-export type StoreChoice = { readonly kind: 'memory' } | { readonly kind: 'postgres'; readonly connectionString: string };
+export type StoreChoice =
+  | { readonly kind: 'memory' }
+  | { readonly kind: 'postgres'; readonly connectionString: string }
+  | { readonly kind: 'pglite'; readonly dataDir: string };
 
 export interface ServeConfig {
   readonly host: string;
@@ -72,6 +75,9 @@ Options:
                                 NoSuchEntity (what AWS answers, default) or NotSupportedService (what the model documents)
   --store <store>               memory (default) or a postgres:// / postgresql:// connection URL
                                 (env ${STORE_ENV}; the flag wins)
+  --data-dir <dir>              keep the state in <dir> (embedded PostgreSQL, PGlite: nothing to install but the
+                                optional '@electric-sql/pglite' package); one process at a time per directory.
+                                Not with --store
   --max-body-bytes <n>          largest request body accepted, else 413 RequestEntityTooLarge (default ${DEFAULT_MAX_BODY_BYTES})
   --quiet                       no access log
   --authenticate-endpoint       also answer POST ${DEFAULT_AUTHENTICATE_PATH} (not an AWS API):
@@ -198,6 +204,12 @@ const parseStore = (value: string): StoreChoice => {
   throw new OptionError('--store: expected "memory" or a postgres:// / postgresql:// URL');
 };
 
+const parseDataDir = (dataDir: string, store: string | undefined): StoreChoice => {
+  if (store !== undefined) throw new OptionError('--data-dir and --store are two stores: give one of them');
+  if (dataDir.trim() === '') throw new OptionError('--data-dir: expected a directory');
+  return { kind: 'pglite', dataDir };
+};
+
 const parseInteger = (value: string, name: string, min: number, max: number): number => {
   const number = /^\d+$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isSafeInteger(number) || number < min || number > max) {
@@ -244,6 +256,7 @@ export const parseCommand = (
         'account-map-file': { type: 'string' },
         'unsupported-service-error': { type: 'string', default: 'NoSuchEntity' },
         store: { type: 'string' },
+        'data-dir': { type: 'string' },
         'max-body-bytes': { type: 'string', default: String(DEFAULT_MAX_BODY_BYTES) },
         quiet: { type: 'boolean', default: false },
         'authenticate-endpoint': { type: 'boolean', default: false },
@@ -293,7 +306,7 @@ export const parseCommand = (
         accountId,
         accountMap,
         unsupportedServiceError,
-        store: parseStore(values.store ?? env[STORE_ENV] ?? 'memory'),
+        store: values['data-dir'] === undefined ? parseStore(values.store ?? env[STORE_ENV] ?? 'memory') : parseDataDir(values['data-dir'], values.store),
         maxBodyBytes: parseInteger(values['max-body-bytes'], '--max-body-bytes', 1, 1024 * 1024 * 1024),
         accessLog: !values.quiet,
         authenticateEndpoint: values['authenticate-endpoint'],
@@ -312,6 +325,7 @@ export const parseCommand = (
 /** A connection string fit to print: the password masked. */
 export const describeStore = (store: StoreChoice): string => {
   if (store.kind === 'memory') return 'memory';
+  if (store.kind === 'pglite') return `pglite ${store.dataDir}`;
   try {
     const url = new URL(store.connectionString);
     if (url.password !== '') url.password = '***';

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import type { Pool } from 'pg';
 import { createImmediateStore } from '../../adapters/memory/in-memory-store.js';
 import { createImmediateUserDirectory } from '../../adapters/memory/in-memory-user-directory.js';
-import type { PostgresMaintenance } from '../../adapters/postgres/maintenance.js';
+import type { SqlMaintenance } from '../../adapters/postgres/maintenance.js';
 import { cryptoRandom } from '../../adapters/system/crypto-random.js';
 import { type CredentialEngine, type CredentialStore, type UserDirectory, createCredentialEngine } from '../../index.js';
 import type { StateReset } from '../../ports/state-reset.port.js';
@@ -11,16 +10,16 @@ import type { ControlPaths } from '../http/control-paths.js';
 import { DEFAULT_AUTHENTICATE_PATH, createQueryServer } from '../http/index.js';
 import { loadSignatureV4 } from '../sigv4/verify-signature.js';
 import { SeedingRandom, type SeededCredential, applySeed, generatedSecretsTable } from './seed.js';
-import { type ServeConfig, describeStore } from './serve-options.js';
+import { type ServeConfig, type StoreChoice, describeStore } from './serve-options.js';
 import { type RunningFrontDoors, startFrontDoors } from './front-doors.js';
 
-/** What `createPostgresAdapters({ connectionString })` of src/adapters/postgres returns. */
+/** What `createPostgresAdapters({ connectionString })` of src/adapters/postgres returns, and `createPGliteAdapters({ dataDir })`. */
 interface PostgresAdapters {
   readonly store: CredentialStore;
   readonly users: UserDirectory;
-  readonly pool: Pool;
+  readonly maintenance: SqlMaintenance;
   migrate(): Promise<void>;
-  close(): Promise<void>;
+  close(options?: { graceMs?: number; onCutOff?: (statements: number) => void }): Promise<void>;
 }
 
 export class StartupError extends Error {}
@@ -46,7 +45,6 @@ const redact = (text: string, config: ServeConfig): string =>
   config.store.kind === 'postgres' ? text.split(config.store.connectionString).join(describeStore(config.store)) : text;
 
 const POSTGRES_ADAPTER_MODULE = '../../adapters/postgres/index.js';
-const POSTGRES_MAINTENANCE_MODULE = '../../adapters/postgres/maintenance.js';
 
 /** The package version, for the health path: package.json sits three levels up from both src/protocol/cli and dist/protocol/cli. */
 const packageVersion = (): string => {
@@ -77,12 +75,6 @@ const bothReset = (store: StateReset, users: StateReset): StateReset => ({
   },
 });
 
-const loadPostgresMaintenance = async (pool: Pool): Promise<PostgresMaintenance> => {
-  const specifier: string = POSTGRES_MAINTENANCE_MODULE;
-  const module = (await import(specifier)) as typeof import('../../adapters/postgres/maintenance.js');
-  return module.createPostgresMaintenance(pool);
-};
-
 const loadPostgres = async (connectionString: string): Promise<PostgresAdapters> => {
   let module: { createPostgresAdapters?: unknown };
   try {
@@ -101,6 +93,27 @@ const loadPostgres = async (connectionString: string): Promise<PostgresAdapters>
   })) as PostgresAdapters;
 };
 
+const PGLITE_ADAPTER_MODULE = '../../adapters/pglite/index.js';
+
+const loadPGlite = async (dataDir: string): Promise<PostgresAdapters> => {
+  let module: { createPGliteAdapters?: unknown };
+  try {
+    // Loaded only for --data-dir: the optional `@electric-sql/pglite` peer dependency need not be installed otherwise.
+    const specifier: string = PGLITE_ADAPTER_MODULE;
+    module = (await import(specifier)) as { createPGliteAdapters?: unknown };
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new StartupError(
+      `the --data-dir store is unavailable: cannot load the PGlite adapter (is the '@electric-sql/pglite' package installed? ` +
+        `npm install @electric-sql/pglite): ${reason}`,
+    );
+  }
+  if (typeof module.createPGliteAdapters !== 'function') {
+    throw new StartupError('the --data-dir store is unavailable: the PGlite adapter does not export createPGliteAdapters');
+  }
+  return (module.createPGliteAdapters as (options: { dataDir: string }) => PostgresAdapters)({ dataDir });
+};
+
 const urlOf = (address: AddressInfo): string => {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return `http://${host}:${address.port}`;
@@ -108,13 +121,13 @@ const urlOf = (address: AddressInfo): string => {
 
 /** The endpoint's store, opened: the adapters for the engine, what the control paths do on it, and how to close it. */
 interface OpenedStore {
-  readonly kind: 'memory' | 'postgres';
+  readonly kind: StoreChoice['kind'];
   readonly store: CredentialStore;
   readonly users: UserDirectory;
   readonly reset: StateReset;
   /** Whether the store answers now (bounded in time); never rejects. */
   probe(): Promise<boolean>;
-  close(): Promise<void>;
+  close(options?: { graceMs?: number; onCutOff?: (statements: number) => void }): Promise<void>;
 }
 
 /**
@@ -129,12 +142,19 @@ const openStore = async (config: ServeConfig): Promise<OpenedStore> => {
   }
   let postgres: PostgresAdapters | undefined;
   try {
-    postgres = await loadPostgres(config.store.connectionString);
+    postgres =
+      config.store.kind === 'postgres' ? await loadPostgres(config.store.connectionString) : await loadPGlite(config.store.dataDir);
     await postgres.migrate();
-    const maintenance = await loadPostgresMaintenance(postgres.pool);
     const adapters = postgres;
-    const { store, users } = adapters;
-    return { kind: 'postgres', store, users, reset: maintenance, probe: () => maintenance.probe(HEALTH_PROBE_MS), close: () => adapters.close() };
+    const { store, users, maintenance } = adapters;
+    return {
+      kind: config.store.kind,
+      store,
+      users,
+      reset: maintenance,
+      probe: () => maintenance.probe(HEALTH_PROBE_MS),
+      close: (options) => adapters.close(options),
+    };
   } catch (cause) {
     await postgres?.close().catch(() => undefined);
     const message = cause instanceof Error ? cause.message : String(cause);
@@ -225,6 +245,7 @@ export const startServer = async (config: ServeConfig, io: ServeIo): Promise<Run
   let closing: Promise<void> | undefined;
   const close = (graceMs = 5_000): Promise<void> => {
     closing ??= (async () => {
+      const deadline = Date.now() + graceMs;
       const doorsClosed = frontDoors?.close(graceMs);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
@@ -232,7 +253,13 @@ export const startServer = async (config: ServeConfig, io: ServeIo): Promise<Run
       await closed;
       clearTimeout(force);
       await doorsClosed;
-      await opened.close();
+      // Requests cut off above may still have statements running (blocked on a lock, say): they get what is left of the grace
+      // period, then are cancelled, so that stopping is bounded.
+      await opened.close({
+        graceMs: Math.max(0, deadline - Date.now()),
+        onCutOff: (statements) =>
+          io.error(`iam-service-credentials: cut off ${statements} database statement(s) still running after the ${graceMs} ms grace period (rolled back)`),
+      });
     })();
     return closing;
   };

@@ -285,8 +285,14 @@ class Exchange {
   }
 
   private finish(answer: QueryResponse, extraHeaders?: Readonly<Record<string, string>>): void {
-    send(this.res, answer, extraHeaders);
     const { log } = this.setup;
+    // The connection is gone (the client left, or a shutdown cut it off after its grace period): nothing can be delivered, and the
+    // log says so instead of a status the client never saw.
+    if (this.res.destroyed || this.req.socket.destroyed) {
+      if (log !== undefined) log(this.accessLine(answer.action === undefined ? {} : { action: answer.action }, 'not-delivered'));
+      return;
+    }
+    send(this.res, answer, extraHeaders);
     if (log !== undefined) log(this.accessLine(answer));
   }
 

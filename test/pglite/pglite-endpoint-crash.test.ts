@@ -1,0 +1,177 @@
+/**
+ * `serve --data-dir`: the endpoint killed with SIGKILL in the middle of a burst of Creates and Deletes, then started again on the
+ * same directory, opens cleanly with every write the client saw succeed and none it saw fail or undone, the quota and ServiceUserName
+ * uniqueness intact; and a second process opening a directory in use is refused with a clear message, touching nothing.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  CreateServiceSpecificCredentialCommand,
+  CreateUserCommand,
+  DeleteServiceSpecificCredentialCommand,
+  IAMClient,
+  ListServiceSpecificCredentialsCommand,
+} from '@aws-sdk/client-iam';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const MAIN = join(ROOT, 'src/protocol/cli/main.ts');
+const USERS = ['alice', 'alice+1', 'bob', 'carol'];
+const SERVICES = ['codecommit.amazonaws.com', 'cassandra.amazonaws.com', 'bedrock.amazonaws.com'];
+const CLIENTS = 8;
+
+interface Run {
+  readonly child: ChildProcess;
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const serve = (dataDir: string): Run => {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', '0', '--quiet', '--data-dir', dataDir], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_NO_WARNINGS: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, stdout: () => out, stderr: () => err, exit };
+};
+
+const urlOf = async (run: Run): Promise<string> => {
+  for (;;) {
+    const match = /listening on (http:\/\/[^\s]+)/.exec(run.stdout());
+    if (match?.[1] !== undefined) return match[1];
+    const exited = await Promise.race([run.exit.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 50))]);
+    if (exited) throw new Error(`the server exited: ${run.stderr()}`);
+  }
+};
+
+const client = (url: string): IAMClient =>
+  new IAMClient({
+    region: 'us-east-1',
+    endpoint: url,
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    maxAttempts: 1,
+  });
+
+interface Seen {
+  readonly created: Map<string, { userName: string; serviceName: string }>;
+  readonly deleted: Set<string>;
+  /** Requests whose answer never came (in flight when the process died): their effect may or may not be there. */
+  unanswered: number;
+  outcomes: number;
+}
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('serve --data-dir (PGlite)', () => {
+  it('keeps every acknowledged write across kill -9, and refuses a second process on the same directory', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'iam-ssc-data-'));
+    dirs.push(dataDir);
+    const first = serve(dataDir);
+    const iam = client(await urlOf(first));
+    for (const UserName of USERS) await iam.send(new CreateUserCommand({ UserName }));
+
+    // A second process on the same directory, while the first is alive: a clear error, exit 1, and the first is unharmed.
+    const second = serve(dataDir);
+    expect((await second.exit).code).toBe(1);
+    expect(second.stderr()).toContain(`the data directory ${dataDir} is in use by process ${first.child.pid}`);
+
+    const seen: Seen = { created: new Map(), deleted: new Set(), unanswered: 0, outcomes: 0 };
+    let dead = false;
+    const settle = async (request: Promise<void>): Promise<void> => {
+      try {
+        await request;
+      } catch (error) {
+        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        // No HTTP answer: the connection died with the process. An AWS error answer is a business outcome (quota, not found).
+        if (status === undefined) seen.unanswered += 1;
+        else expect(status, String(error)).toBeLessThan(500);
+      }
+      seen.outcomes += 1;
+    };
+    const burst = Array.from({ length: CLIENTS }, async (_, index) => {
+      for (let iteration = 0; !dead; iteration += 1) {
+        const UserName = USERS[(index + iteration) % USERS.length] as string;
+        const ServiceName = SERVICES[(index * 7 + iteration) % SERVICES.length] as string;
+        const own = [...seen.created].filter(([id, where]) => where.userName === UserName && !seen.deleted.has(id));
+        if (own.length > 0 && iteration % 3 === 0) {
+          const [id] = own[iteration % own.length] as [string, unknown];
+          await settle(
+            iam.send(new DeleteServiceSpecificCredentialCommand({ UserName, ServiceSpecificCredentialId: id })).then(() => void seen.deleted.add(id)),
+          );
+        } else {
+          await settle(
+            iam.send(new CreateServiceSpecificCredentialCommand({ UserName, ServiceName })).then((answer) => {
+              const id = answer.ServiceSpecificCredential?.ServiceSpecificCredentialId;
+              if (id !== undefined) seen.created.set(id, { userName: UserName, serviceName: ServiceName });
+            }),
+          );
+        }
+      }
+    });
+    while (seen.outcomes < 150) await new Promise((resolve) => setTimeout(resolve, 10));
+    first.child.kill('SIGKILL');
+    expect(await first.exit).toEqual({ code: null, signal: 'SIGKILL' });
+    dead = true;
+    await Promise.all(burst);
+    expect(seen.created.size).toBeGreaterThan(0);
+    expect(seen.deleted.size).toBeGreaterThan(0);
+
+    // The dead process's lock is stale: the restart takes it over and opens the database cleanly.
+    const restarted = serve(dataDir);
+    const after = client(await urlOf(restarted));
+    const present = new Map<string, { userName: string; serviceName: string; serviceUserName: string }>();
+    for (const UserName of USERS) {
+      const listed = await after.send(new ListServiceSpecificCredentialsCommand({ UserName }));
+      for (const credential of listed.ServiceSpecificCredentials ?? []) {
+        present.set(credential.ServiceSpecificCredentialId as string, {
+          userName: UserName,
+          serviceName: credential.ServiceName as string,
+          serviceUserName: (credential.ServiceUserName ?? credential.ServiceCredentialAlias) as string,
+        });
+      }
+    }
+    for (const [id, where] of seen.created) {
+      if (seen.deleted.has(id)) expect(present.has(id), `${id} was reported deleted`).toBe(false);
+      else expect(present.get(id), `${id} was reported created`).toMatchObject(where);
+    }
+    // Anything present that the client never saw created is one of the requests the kill cut off.
+    const unacknowledged = [...present.keys()].filter((id) => !seen.created.has(id));
+    expect(unacknowledged.length).toBeLessThanOrEqual(seen.unanswered);
+    const perUserAndService = new Map<string, number>();
+    const names = new Set<string>();
+    for (const { userName, serviceName, serviceUserName } of present.values()) {
+      const key = `${userName}/${serviceName}`;
+      perUserAndService.set(key, (perUserAndService.get(key) ?? 0) + 1);
+      const nameKey = `${serviceName}/${serviceUserName.toLowerCase()}`;
+      expect(names.has(nameKey), `${nameKey} is unique`).toBe(false);
+      names.add(nameKey);
+    }
+    expect(Math.max(...perUserAndService.values())).toBeLessThanOrEqual(2);
+
+    // And the restarted store still works, then stops cleanly and releases the directory.
+    const more = await after.send(new CreateServiceSpecificCredentialCommand({ UserName: 'carol', ServiceName: 'codecommit.amazonaws.com' })).catch(
+      (error: unknown) => error,
+    );
+    if (more instanceof Error) expect(more.name).toBe('LimitExceededException');
+    restarted.child.kill('SIGTERM');
+    expect((await restarted.exit).code).toBe(0);
+    const third = serve(dataDir);
+    await urlOf(third);
+    third.child.kill('SIGTERM');
+    expect((await third.exit).code).toBe(0);
+  });
+});
