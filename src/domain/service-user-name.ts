@@ -1,3 +1,5 @@
+import { err, ok, type Result } from 'neverthrow';
+
 /**
  * ServiceUserName (password services) and ServiceCredentialAlias (API-key services) share one derivation: `<user>-at-<account>`
  * when free, else `<user>+N-at-<account>` with the smallest N >= 1 that is free. "Free" means no live credential of the same
@@ -21,11 +23,17 @@ export const deriveServiceUserName = (
   }
 };
 
-const ACCOUNT_SUFFIX = /-at-(\d{12})$/;
+/**
+ * What every ServiceUserName and alias we issue looks like: a user name (with its `+N`), `-at-`, and the account. Nothing else can
+ * name a credential, so anything else is refused before a store is asked (a store need never hold, or choke on, other text).
+ */
+const SERVICE_USER_NAME = /^[\w+=,.@-]{1,128}-at-(\d{12})$/;
 
-/** The account a ServiceUserName or alias names, which is how a presented credential finds its account. */
-export const accountIdOfServiceUserName = (serviceUserName: string): string | undefined =>
-  ACCOUNT_SUFFIX.exec(serviceUserName)?.[1];
+/** The account a presented ServiceUserName or alias names, which is how a presented credential finds its account. */
+export const accountIdOfServiceUserName = (serviceUserName: string): Result<string, 'not a service user name'> => {
+  const accountId = SERVICE_USER_NAME.exec(serviceUserName)?.[1];
+  return accountId === undefined ? err('not a service user name') : ok(accountId);
+};
 
 /**
  * Every ServiceUserName that could compete with `userName`'s candidates starts with `<userName>-at-` or `<userName>+`; a store

@@ -42,13 +42,6 @@ export const userNameSpec = (required: boolean): MemberSpec => ({
   customPattern: { regex: USER_NAME_PATTERN.regex, message: userNameMessage },
 });
 
-/**
- * Whether a present ServiceSpecificCredentialId satisfies every constraint of `credentialIdSpec`: the common case, decided without
- * the generic machinery (its characters are ASCII, so its length in code points is its `length`).
- */
-export const isValidCredentialId = (value: unknown): value is string =>
-  typeof value === 'string' && value.length >= 20 && value.length <= 128 && CREDENTIAL_ID_PATTERN.regex.test(value);
-
 export const credentialIdSpec: MemberSpec = {
   member: 'ServiceSpecificCredentialId',
   required: true,
@@ -111,75 +104,114 @@ const codePointLength = (value: string): number => {
   return length;
 };
 
-const violation = (spec: MemberSpec, constraint: string): string =>
-  `Value at '${wireMemberName(spec.member)}' failed to satisfy constraint: ${constraint}`;
+/** One generic constraint of a member, and the message AWS gives when a value breaks it. */
+interface Constraint {
+  readonly holds: (value: unknown) => boolean;
+  readonly message: string;
+}
 
-/** Appends to `found` every generic constraint `value` breaks (nothing, and no allocation, when it satisfies them all). */
-const collectGenericViolations = (spec: MemberSpec, value: unknown, found: string[]): void => {
-  if (value === undefined || value === null) {
-    if (spec.required === true) {
-      found.push(`Value null at '${wireMemberName(spec.member)}' failed to satisfy constraint: Member must not be null`);
-    }
-    return;
-  }
+/** A member spec compiled: its constraints in AWS's order, the type check first (nothing else is checked when it fails). */
+interface CompiledMember {
+  readonly member: string;
+  readonly nullMessage: string | undefined;
+  readonly type: Constraint;
+  readonly constraints: readonly Constraint[];
+  readonly customPattern: MemberSpec['customPattern'];
+}
+
+const compileMember = (spec: MemberSpec): CompiledMember => {
+  const prefix = `Value at '${wireMemberName(spec.member)}' failed to satisfy constraint: `;
+  const constraint = (holds: (value: never) => boolean, message: string): Constraint => ({
+    holds: holds as (value: unknown) => boolean,
+    message: prefix + message,
+  });
+  const constraints: Constraint[] = [];
+  let type: Constraint;
   switch (spec.kind) {
     case 'boolean':
-      if (typeof value !== 'boolean') found.push(violation(spec, 'Member must be a boolean'));
-      return;
+      type = constraint((value: unknown) => typeof value === 'boolean', 'Member must be a boolean');
+      break;
     case 'integer': {
-      if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-        found.push(violation(spec, 'Member must be an integer'));
-        return;
-      }
-      if (spec.min !== undefined && value < spec.min)
-        found.push(violation(spec, `Member must have value greater than or equal to ${spec.min}`));
-      if (spec.max !== undefined && value > spec.max)
-        found.push(violation(spec, `Member must have value less than or equal to ${spec.max}`));
-      return;
+      type = constraint((value: unknown) => typeof value === 'number' && Number.isSafeInteger(value), 'Member must be an integer');
+      const { min, max } = spec;
+      if (min !== undefined) constraints.push(constraint((value: number) => value >= min, `Member must have value greater than or equal to ${min}`));
+      if (max !== undefined) constraints.push(constraint((value: number) => value <= max, `Member must have value less than or equal to ${max}`));
+      break;
     }
     case 'string': {
-      if (typeof value !== 'string') {
-        found.push(violation(spec, 'Member must be a string'));
-        return;
+      type = constraint((value: unknown) => typeof value === 'string', 'Member must be a string');
+      const { enumValues, pattern, minLength, maxLength } = spec;
+      if (enumValues !== undefined) constraints.push(constraint((value: string) => enumValues.includes(value), 'Member must satisfy enum value set'));
+      if (pattern !== undefined) {
+        constraints.push(constraint((value: string) => pattern.regex.test(value), `Member must satisfy regular expression pattern: ${pattern.source}`));
       }
-      if (spec.enumValues !== undefined && !spec.enumValues.includes(value)) {
-        found.push(violation(spec, 'Member must satisfy enum value set'));
+      // A code point is one or two code units: `length` decides most strings without counting.
+      if (minLength !== undefined) {
+        constraints.push(
+          constraint(
+            (value: string) => value.length >= 2 * minLength || (value.length >= minLength && codePointLength(value) >= minLength),
+            `Member must have length greater than or equal to ${minLength}`,
+          ),
+        );
       }
-      if (spec.pattern !== undefined && !spec.pattern.regex.test(value)) {
-        found.push(violation(spec, `Member must satisfy regular expression pattern: ${spec.pattern.source}`));
+      if (maxLength !== undefined) {
+        constraints.push(
+          constraint(
+            (value: string) => value.length <= maxLength || codePointLength(value) <= maxLength,
+            `Member must have length less than or equal to ${maxLength}`,
+          ),
+        );
       }
-      if (spec.minLength === undefined && spec.maxLength === undefined) return;
-      const length = codePointLength(value);
-      if (spec.minLength !== undefined && length < spec.minLength)
-        found.push(violation(spec, `Member must have length greater than or equal to ${spec.minLength}`));
-      if (spec.maxLength !== undefined && length > spec.maxLength)
-        found.push(violation(spec, `Member must have length less than or equal to ${spec.maxLength}`));
-      return;
+      break;
     }
   }
+  return {
+    member: spec.member,
+    nullMessage: spec.required === true ? `Value null at '${wireMemberName(spec.member)}' failed to satisfy constraint: Member must not be null` : undefined,
+    type,
+    constraints,
+    customPattern: spec.customPattern,
+  };
 };
 
 /** Joins violations the way AWS does: "1 validation error detected: a" / "2 validation errors detected: a; b". */
 export const formatValidationMessage = (violations: readonly string[]): string =>
   `${violations.length} validation error${violations.length === 1 ? '' : 's'} detected: ${violations.join('; ')}`;
 
+/** Checks a request and answers its members (only those of the shape, null read as absent), narrowed to the request's type. */
+export type Validator<T> = (request: unknown) => Result<T, IamError>;
+
 /**
- * Checks `input` against `specs` (in the order given, which is the order the message lists them) and returns the input narrowed to
- * `T` when every constraint holds.
+ * An operation's validator, built once from its member specs (listed in request-shape order, which is the order messages name
+ * them). A valid request costs one check per constraint and one object; the generic messages come from the same specs.
  */
-export const validateRequest = <T>(input: unknown, specs: readonly MemberSpec[]): Result<T, IamError> => {
-  const record: Record<string, unknown> = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
-  const generic: string[] = [];
-  for (const spec of specs) collectGenericViolations(spec, record[spec.member], generic);
-  if (generic.length > 0) return err(validationError(formatValidationMessage(generic)));
-  // Only the members of the shape, and null as absent: an operation can then test `=== undefined` and never meets a null.
-  const members: Record<string, unknown> = {};
-  for (const spec of specs) {
-    const value = record[spec.member];
-    if (spec.customPattern !== undefined && typeof value === 'string' && !spec.customPattern.regex.test(value)) {
-      return err(validationError(spec.customPattern.message));
+export const compileValidator = <T>(specs: readonly MemberSpec[]): Validator<T> => {
+  const members = specs.map(compileMember);
+  return (request) => {
+    const record = (typeof request === 'object' && request !== null ? request : {}) as Record<string, unknown>;
+    const values: Record<string, unknown> = {};
+    let violations: string[] | undefined;
+    for (const member of members) {
+      const value = record[member.member];
+      if (value === undefined || value === null) {
+        if (member.nullMessage !== undefined) (violations ??= []).push(member.nullMessage);
+        continue;
+      }
+      values[member.member] = value;
+      if (!member.type.holds(value)) {
+        (violations ??= []).push(member.type.message);
+        continue;
+      }
+      for (const constraint of member.constraints) if (!constraint.holds(value)) (violations ??= []).push(constraint.message);
     }
-    if (value !== undefined && value !== null) members[spec.member] = value;
-  }
-  return ok(members as T);
+    if (violations !== undefined) return err(validationError(formatValidationMessage(violations)));
+    // Then IAM's own patterns, one message at a time.
+    for (const { member, customPattern } of members) {
+      const value = values[member];
+      if (customPattern !== undefined && value !== undefined && !customPattern.regex.test(value as string)) {
+        return err(validationError(customPattern.message));
+      }
+    }
+    return ok(values as T);
+  };
 };

@@ -1,6 +1,7 @@
-import type { ImmediateUserLookup, UserIdentity } from '../../ports/immediate.port.js';
+import type { Immediate } from '../../ports/immediate.port.js';
 import { userNameKey, type UserRecord } from '../../domain/user.js';
 import type { UserDirectory, UserPage, UserQuery } from '../../ports/user-directory.port.js';
+import { promising } from './promising.js';
 import { SortedKeys } from './sorted-keys.js';
 
 /** A user as kept here: createDate as epoch ms (a Date costs ~110 bytes of heap), a fresh UserRecord on every read. */
@@ -24,21 +25,12 @@ interface AccountUsers {
   readonly ordered: SortedKeys;
 }
 
-/** The port, plus the synchronous lookup of `immediate.port.ts` the engine uses when it runs on this directory. */
-export interface ImmediateUserDirectory extends UserDirectory, ImmediateUserLookup {}
-
-/** Users keyed by case-folded name within each account; every method is atomic (no await inside). */
-export const createInMemoryUserDirectory = (): UserDirectory => createImmediateUserDirectory();
-
-export const createImmediateUserDirectory = (): ImmediateUserDirectory => {
+/** Users keyed by case-folded name within each account; every method is atomic (synchronous). The engine calls this face directly. */
+export const createImmediateUserDirectory = (): Immediate<UserDirectory> => {
   const accounts = new Map<string, AccountUsers>();
 
   return {
-    findUserNow(accountId: string, userName: string): UserIdentity | undefined {
-      return accounts.get(accountId)?.byKey.get(userNameKey(userName));
-    },
-
-    async createUser(record: UserRecord) {
+    createUser(record: UserRecord): 'created' | 'exists' {
       let users = accounts.get(record.accountId);
       if (users === undefined) {
         users = { byKey: new Map(), ordered: new SortedKeys() };
@@ -51,11 +43,11 @@ export const createImmediateUserDirectory = (): ImmediateUserDirectory => {
       return 'created';
     },
 
-    async getUser(accountId: string, userName: string) {
+    getUser(accountId: string, userName: string) {
       return accounts.get(accountId)?.byKey.get(userNameKey(userName))?.toRecord();
     },
 
-    async listUsers(query: UserQuery): Promise<UserPage> {
+    listUsers(query: UserQuery): UserPage {
       const users = accounts.get(query.accountId);
       if (users === undefined) return { items: [], hasMore: false };
       const { pathPrefix, limit } = query;
@@ -74,7 +66,7 @@ export const createImmediateUserDirectory = (): ImmediateUserDirectory => {
       return { items, hasMore };
     },
 
-    async deleteUser(accountId: string, userName: string, userId: string) {
+    deleteUser(accountId: string, userName: string, userId: string) {
       const users = accounts.get(accountId);
       const key = userNameKey(userName);
       if (users?.byKey.get(key)?.userId !== userId) return false;
@@ -84,3 +76,6 @@ export const createImmediateUserDirectory = (): ImmediateUserDirectory => {
     },
   };
 };
+
+/** The directory as the async port, for an engine or a test that is handed one. */
+export const createInMemoryUserDirectory = (): UserDirectory => promising<UserDirectory>(createImmediateUserDirectory());
