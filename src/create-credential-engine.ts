@@ -1,3 +1,4 @@
+import { ok } from 'neverthrow';
 import { createImmediateStore, createInMemoryStore } from './adapters/memory/in-memory-store.js';
 import { createImmediateUserDirectory, createInMemoryUserDirectory } from './adapters/memory/in-memory-user-directory.js';
 import { cryptoRandom } from './adapters/system/crypto-random.js';
@@ -32,6 +33,7 @@ export const createCredentialEngine = (options: CredentialEngineOptions = {}): C
     : { store: options.store ?? createInMemoryStore(), users: options.users ?? createInMemoryUserDirectory() };
   return assembleEngine({
     defaultAccountId,
+    defaultAccount: ok(defaultAccountId),
     ports,
     portsAnswerAtOnce,
     clock: options.clock ?? systemClock,

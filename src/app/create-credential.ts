@@ -57,7 +57,9 @@ export function* createServiceSpecificCredential(
     ownerId: credential.ownerId,
     userName: credential.userName,
     serviceName,
-    decide: (snapshot) => decideNewCredential(credential, snapshot.ownerCredentials, (key) => snapshot.isServiceUserNameTaken(key)),
+    decide(snapshot) {
+      return decideNewCredential(credential, snapshot.ownerCredentials, (key) => snapshot.isServiceUserNameTaken(key));
+    },
   };
   const outcome = yield* perform((ports) => ports.store.createCredential(command));
   switch (outcome.outcome) {

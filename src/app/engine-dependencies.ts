@@ -1,4 +1,4 @@
-import { type Err, err, ok, type Result } from 'neverthrow';
+import { type Err, err, type Ok, ok, type Result } from 'neverthrow';
 import { isAccountId } from '../domain/account.js';
 import { type IamError, invalidInput, noSuchUser, serviceFailure, type UnsupportedServiceErrorCode, validationError } from '../domain/iam-error.js';
 import type { IdPrefix, RandomBytes } from '../domain/secrets.js';
@@ -18,6 +18,8 @@ export interface RequestContext {
 /** Everything an operation reaches the world through, resolved once when the engine is created. */
 export interface EngineDependencies {
   readonly defaultAccountId: string;
+  /** `ok(defaultAccountId)`, made once: most requests act in the default account. */
+  readonly defaultAccount: Ok<string, never>;
   /**
    * The storage ports. When both are the embedded in-memory adapters, they are their synchronous faces and `portsAnswerAtOnce` is
    * true: an operation then runs start to finish without an await (see `app/operation.ts`).
@@ -39,10 +41,9 @@ export interface EngineDependencies {
  */
 export const resolveAccountId = (deps: EngineDependencies, ctx: RequestContext | undefined): Result<string, IamError> => {
   const accountId: unknown = ctx?.accountId ?? deps.defaultAccountId;
-  // The default account was checked when the engine was created.
-  return accountId === deps.defaultAccountId || isAccountId(accountId)
-    ? ok(accountId as string)
-    : err(invalidInput(`Invalid account id ${JSON.stringify(accountId)}: expected 12 digits.`));
+  // The default account was checked when the engine was created; its answer is shared.
+  if (accountId === deps.defaultAccountId) return deps.defaultAccount;
+  return isAccountId(accountId) ? ok(accountId) : err(invalidInput(`Invalid account id ${JSON.stringify(accountId)}: expected 12 digits.`));
 };
 
 /** AWS's answer when UserName is omitted and the caller is not an IAM user (observed on DeleteAccessKey). */

@@ -33,26 +33,26 @@ export function* listServiceSpecificCredentials(
 ): Operation<ListServiceSpecificCredentialsResponse> {
   const validated = validate(request);
   if (validated.isErr()) return err(validated.error);
-  const input = validated.value;
-  const allUsers = input.AllUsers === true;
-  if (allUsers && input.UserName !== undefined) return err(invalidInput('AllUsers cannot be specified together with UserName.'));
+  const { UserName: userName, ServiceName: serviceName, AllUsers, Marker: marker, MaxItems: maxItems } = validated.value;
+  const allUsers = AllUsers === true;
+  if (allUsers && userName !== undefined) return err(invalidInput('AllUsers cannot be specified together with UserName.'));
   const accountId = resolveAccountId(deps, ctx);
   if (accountId.isErr()) return err(accountId.error);
-  const query: Mutable<CredentialQuery> = { accountId: accountId.value, limit: input.MaxItems ?? DEFAULT_MAX_ITEMS };
+  const query: Mutable<CredentialQuery> = { accountId: accountId.value, limit: maxItems ?? DEFAULT_MAX_ITEMS };
   if (!allUsers) {
-    const subject = subjectUserName(input.UserName, ctx);
+    const subject = subjectUserName(userName, ctx);
     if (subject.isErr()) return err(subject.error);
     const user = yield* findUser(query.accountId, subject.value);
     if (user.isErr()) return err(user.error);
     query.ownerId = user.value.userId;
   }
-  if (input.ServiceName !== undefined) {
-    const service = findService(deps, input.ServiceName);
+  if (serviceName !== undefined) {
+    const service = findService(deps, serviceName);
     if (service.isErr()) return err(service.error);
-    query.serviceName = input.ServiceName;
+    query.serviceName = serviceName;
   }
   // A marker must name a position a credential can have, whatever the store could make of another.
-  const after = readMarker(input.Marker, decodeCredentialMarker, isCredentialPosition);
+  const after = readMarker(marker, decodeCredentialMarker, isCredentialPosition);
   if (after.isErr()) return err(after.error);
   if (after.value !== undefined) query.after = after.value;
 

@@ -16,9 +16,54 @@ export type PortRequest = (ports: Ports | ImmediatePorts) => unknown;
  */
 export type Operation<T> = Generator<PortRequest, Result<T, IamError>, unknown>;
 
-/** `const user = yield* perform((ports) => ports.users.getUser(accountId, userName))`: one port call, and its answer. */
-export function* perform<T>(request: (ports: Ports | ImmediatePorts) => T | PromiseLike<T>): Generator<PortRequest, T, unknown> {
-  return (yield request) as T;
+/**
+ * One port call inside an operation: `yield*` hands the request to the driver once and evaluates to the answer it sends back, read
+ * through `interpret` (or throws what the port threw). An iterator of its own rather than a generator, and its own iterator result
+ * (`yield*` reads `done` and `value` at once), so a port call allocates one object.
+ */
+class PortCall<Answer, T> implements Iterator<PortRequest, T, unknown> {
+  done = false;
+  value: unknown;
+
+  constructor(
+    private readonly request: PortRequest,
+    private readonly interpret: (answer: Answer) => T,
+  ) {}
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  next(answer?: unknown): IteratorResult<PortRequest, T> {
+    if (this.value === undefined) this.value = this.request;
+    else {
+      this.done = true;
+      this.value = this.interpret(answer as Answer);
+    }
+    return this as IteratorResult<PortRequest, T>;
+  }
+
+  throw(cause: unknown): never {
+    throw cause;
+  }
+}
+
+const asIs = <T>(answer: T): T => answer;
+
+/**
+ * `const user = yield* perform((ports) => ports.users.getUser(accountId, userName))`: one port call, and its answer (read through
+ * `interpret` when given).
+ */
+export function perform<Answer>(request: (ports: Ports | ImmediatePorts) => Answer | PromiseLike<Answer>): Iterable<PortRequest, Answer, unknown>;
+export function perform<Answer, T>(
+  request: (ports: Ports | ImmediatePorts) => Answer | PromiseLike<Answer>,
+  interpret: (answer: Answer) => T,
+): Iterable<PortRequest, T, unknown>;
+export function perform<Answer, T>(
+  request: (ports: Ports | ImmediatePorts) => Answer | PromiseLike<Answer>,
+  interpret: (answer: Answer) => T = asIs as (answer: Answer) => T,
+): Iterable<PortRequest, T, unknown> {
+  return new PortCall<Answer, T>(request, interpret);
 }
 
 /**

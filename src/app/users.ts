@@ -66,7 +66,8 @@ export function* deleteUser(deps: EngineDependencies, request: DeleteUserRequest
   if (input.isErr()) return err(input.error);
   const accountId = resolveAccountId(deps, ctx);
   if (accountId.isErr()) return err(accountId.error);
-  const found = yield* findUser(accountId.value, input.value.UserName);
+  const userName = input.value.UserName;
+  const found = yield* findUser(accountId.value, userName);
   if (found.isErr()) return err(found.error);
   const user = found.value;
   const closed = yield* perform((ports) => ports.store.closeOwner(accountId.value, user.userId));
@@ -86,7 +87,7 @@ export function* deleteUser(deps: EngineDependencies, request: DeleteUserRequest
     return failure;
   }
   // false: a concurrent DeleteUser removed this user first; its owner rightly stays closed.
-  return deleted ? ok({}) : err(noSuchUser(input.value.UserName));
+  return deleted ? ok({}) : err(noSuchUser(userName));
 }
 
 /** Users in the order of their case-folded names, from the marker on. */

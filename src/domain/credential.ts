@@ -1,4 +1,4 @@
-import type { Result } from 'neverthrow';
+import { err, ok, type Result } from 'neverthrow';
 import { effectiveStatus, type StoredStatus } from './expiry.js';
 import type { IamError } from './iam-error.js';
 import { checkQuota } from './quota.js';
@@ -96,19 +96,20 @@ export const decideNewCredential = (
   credential: NewCredential,
   ownerCredentials: readonly CredentialRecord[],
   isServiceUserNameTaken: (serviceUserNameKey: string) => boolean,
-): Result<CredentialRecord, IamError> =>
-  checkQuota(ownerCredentials).map(() => {
-    const record: CredentialRecord = {
-      accountId: credential.accountId,
-      credentialId: credential.credentialId,
-      ownerId: credential.ownerId,
-      userName: credential.userName,
-      serviceName: credential.serviceName,
-      kind: credential.kind,
-      serviceUserName: deriveServiceUserName(credential.userName, credential.accountId, isServiceUserNameTaken),
-      secretDigest: credential.secretDigest,
-      status: 'Active',
-      createDate: credential.createDate,
-    };
-    return credential.expirationDate === undefined ? record : { ...record, expirationDate: credential.expirationDate };
-  });
+): Result<CredentialRecord, IamError> => {
+  const quota = checkQuota(ownerCredentials);
+  if (quota.isErr()) return err(quota.error);
+  const record: CredentialRecord = {
+    accountId: credential.accountId,
+    credentialId: credential.credentialId,
+    ownerId: credential.ownerId,
+    userName: credential.userName,
+    serviceName: credential.serviceName,
+    kind: credential.kind,
+    serviceUserName: deriveServiceUserName(credential.userName, credential.accountId, isServiceUserNameTaken),
+    secretDigest: credential.secretDigest,
+    status: 'Active',
+    createDate: credential.createDate,
+  };
+  return ok(credential.expirationDate === undefined ? record : { ...record, expirationDate: credential.expirationDate });
+};

@@ -1,4 +1,4 @@
-import { type Result, err, ok } from 'neverthrow';
+import { type Err, type Result, err, ok } from 'neverthrow';
 import { type IamError, validationError } from './iam-error.js';
 
 /**
@@ -113,11 +113,17 @@ interface Constraint {
 /** A member spec compiled: its constraints in AWS's order, the type check first (nothing else is checked when it fails). */
 interface CompiledMember {
   readonly member: string;
+  /** Whether a present value satisfies every constraint of the member, IAM's own pattern included: the common case, in one call. */
+  readonly accepts: (value: unknown) => boolean;
   readonly nullMessage: string | undefined;
   readonly type: Constraint;
   readonly constraints: readonly Constraint[];
   readonly customPattern: MemberSpec['customPattern'];
 }
+
+// A code point is one or two code units: `length` decides most strings without counting.
+const hasMinLength = (value: string, min: number): boolean => value.length >= 2 * min || (value.length >= min && codePointLength(value) >= min);
+const hasMaxLength = (value: string, max: number): boolean => value.length <= max || codePointLength(value) <= max;
 
 const compileMember = (spec: MemberSpec): CompiledMember => {
   const prefix = `Value at '${wireMemberName(spec.member)}' failed to satisfy constraint: `;
@@ -126,51 +132,53 @@ const compileMember = (spec: MemberSpec): CompiledMember => {
     message: prefix + message,
   });
   const constraints: Constraint[] = [];
+  const { customPattern } = spec;
   let type: Constraint;
+  let accepts: (value: unknown) => boolean;
   switch (spec.kind) {
     case 'boolean':
       type = constraint((value: unknown) => typeof value === 'boolean', 'Member must be a boolean');
+      accepts = type.holds;
       break;
     case 'integer': {
-      type = constraint((value: unknown) => typeof value === 'number' && Number.isSafeInteger(value), 'Member must be an integer');
       const { min, max } = spec;
+      type = constraint((value: unknown) => typeof value === 'number' && Number.isSafeInteger(value), 'Member must be an integer');
       if (min !== undefined) constraints.push(constraint((value: number) => value >= min, `Member must have value greater than or equal to ${min}`));
       if (max !== undefined) constraints.push(constraint((value: number) => value <= max, `Member must have value less than or equal to ${max}`));
+      accepts = (value) =>
+        typeof value === 'number' && Number.isSafeInteger(value) && (min === undefined || value >= min) && (max === undefined || value <= max);
       break;
     }
     case 'string': {
-      type = constraint((value: unknown) => typeof value === 'string', 'Member must be a string');
       const { enumValues, pattern, minLength, maxLength } = spec;
+      type = constraint((value: unknown) => typeof value === 'string', 'Member must be a string');
       if (enumValues !== undefined) constraints.push(constraint((value: string) => enumValues.includes(value), 'Member must satisfy enum value set'));
       if (pattern !== undefined) {
         constraints.push(constraint((value: string) => pattern.regex.test(value), `Member must satisfy regular expression pattern: ${pattern.source}`));
       }
-      // A code point is one or two code units: `length` decides most strings without counting.
       if (minLength !== undefined) {
-        constraints.push(
-          constraint(
-            (value: string) => value.length >= 2 * minLength || (value.length >= minLength && codePointLength(value) >= minLength),
-            `Member must have length greater than or equal to ${minLength}`,
-          ),
-        );
+        constraints.push(constraint((value: string) => hasMinLength(value, minLength), `Member must have length greater than or equal to ${minLength}`));
       }
       if (maxLength !== undefined) {
-        constraints.push(
-          constraint(
-            (value: string) => value.length <= maxLength || codePointLength(value) <= maxLength,
-            `Member must have length less than or equal to ${maxLength}`,
-          ),
-        );
+        constraints.push(constraint((value: string) => hasMaxLength(value, maxLength), `Member must have length less than or equal to ${maxLength}`));
       }
+      accepts = (value) =>
+        typeof value === 'string' &&
+        (enumValues === undefined || enumValues.includes(value)) &&
+        (pattern === undefined || pattern.regex.test(value)) &&
+        (minLength === undefined || hasMinLength(value, minLength)) &&
+        (maxLength === undefined || hasMaxLength(value, maxLength)) &&
+        (customPattern === undefined || customPattern.regex.test(value));
       break;
     }
   }
   return {
     member: spec.member,
+    accepts,
     nullMessage: spec.required === true ? `Value null at '${wireMemberName(spec.member)}' failed to satisfy constraint: Member must not be null` : undefined,
     type,
     constraints,
-    customPattern: spec.customPattern,
+    customPattern,
   };
 };
 
@@ -178,7 +186,7 @@ const compileMember = (spec: MemberSpec): CompiledMember => {
 export const formatValidationMessage = (violations: readonly string[]): string =>
   `${violations.length} validation error${violations.length === 1 ? '' : 's'} detected: ${violations.join('; ')}`;
 
-/** Checks a request and answers its members (only those of the shape, null read as absent), narrowed to the request's type. */
+/** Checks a request and answers it narrowed to the request's type, null members read as absent. */
 export type Validator<T> = (request: unknown) => Result<T, IamError>;
 
 /**
@@ -189,29 +197,47 @@ export const compileValidator = <T>(specs: readonly MemberSpec[]): Validator<T> 
   const members = specs.map(compileMember);
   return (request) => {
     const record = (typeof request === 'object' && request !== null ? request : {}) as Record<string, unknown>;
-    const values: Record<string, unknown> = {};
-    let violations: string[] | undefined;
+    let hasNull = false;
     for (const member of members) {
       const value = record[member.member];
       if (value === undefined || value === null) {
-        if (member.nullMessage !== undefined) (violations ??= []).push(member.nullMessage);
-        continue;
-      }
-      values[member.member] = value;
-      if (!member.type.holds(value)) {
-        (violations ??= []).push(member.type.message);
-        continue;
-      }
-      for (const constraint of member.constraints) if (!constraint.holds(value)) (violations ??= []).push(constraint.message);
-    }
-    if (violations !== undefined) return err(validationError(formatValidationMessage(violations)));
-    // Then IAM's own patterns, one message at a time.
-    for (const { member, customPattern } of members) {
-      const value = values[member];
-      if (customPattern !== undefined && value !== undefined && !customPattern.regex.test(value as string)) {
-        return err(validationError(customPattern.message));
+        if (member.nullMessage !== undefined) return explainViolations(members, record);
+        hasNull ||= value === null;
+      } else if (!member.accepts(value)) {
+        return explainViolations(members, record);
       }
     }
-    return ok(values as T);
+    // The request itself, read once by the operation before it asks any port; copied only to drop the nulls a JavaScript caller
+    // may send for absent members.
+    return ok((hasNull ? withoutNulls(members, record) : record) as T);
   };
+};
+
+const withoutNulls = (members: readonly CompiledMember[], record: Record<string, unknown>): Record<string, unknown> => {
+  const values: Record<string, unknown> = {};
+  for (const { member } of members) if (record[member] !== undefined && record[member] !== null) values[member] = record[member];
+  return values;
+};
+
+/**
+ * Why a request is invalid, as IAM says it: first every generic violation, in member order, in one message; failing those, the
+ * first of IAM's own pattern messages.
+ */
+const explainViolations = (members: readonly CompiledMember[], record: Record<string, unknown>): Err<never, IamError> => {
+  const violations: string[] = [];
+  for (const member of members) {
+    const value = record[member.member];
+    if (value === undefined || value === null) {
+      if (member.nullMessage !== undefined) violations.push(member.nullMessage);
+      continue;
+    }
+    if (!member.type.holds(value)) {
+      violations.push(member.type.message);
+      continue;
+    }
+    for (const constraint of member.constraints) if (!constraint.holds(value)) violations.push(constraint.message);
+  }
+  if (violations.length > 0) return err(validationError(formatValidationMessage(violations)));
+  const broken = members.find(({ member, customPattern }) => customPattern !== undefined && !customPattern.regex.test(record[member] as string));
+  return err(validationError(broken?.customPattern?.message ?? 'Invalid request.'));
 };

@@ -4,20 +4,37 @@ import type { UserDirectory, UserPage, UserQuery } from '../../ports/user-direct
 import { promising } from './promising.js';
 import { SortedKeys } from './sorted-keys.js';
 
-/** A user as kept here: createDate as epoch ms (a Date costs ~110 bytes of heap), a fresh UserRecord on every read. */
-class StoredUser {
+/**
+ * A user as kept here, and as the engine reads it: createDate is kept as epoch ms (a Date costs ~110 bytes of heap) and made a fresh
+ * Date on each read. Frozen, so the engine can be handed the stored user itself.
+ */
+class StoredUser implements UserRecord {
+  readonly #createTime: number;
+
   constructor(
     readonly accountId: string,
     readonly userName: string,
     readonly userId: string,
     readonly path: string,
-    readonly createTime: number,
-  ) {}
+    createTime: number,
+  ) {
+    this.#createTime = createTime;
+    Object.freeze(this);
+  }
 
-  toRecord(): UserRecord {
-    return { accountId: this.accountId, userName: this.userName, userId: this.userId, path: this.path, createDate: new Date(this.createTime) };
+  get createDate(): Date {
+    return new Date(this.#createTime);
   }
 }
+
+/** A plain copy of a user, as the async port hands it out. */
+const plainRecord = (user: UserRecord): UserRecord => ({
+  accountId: user.accountId,
+  userName: user.userName,
+  userId: user.userId,
+  path: user.path,
+  createDate: user.createDate,
+});
 
 /** The users of one account: by case-folded name, and those names in order for ListUsers pages. */
 interface AccountUsers {
@@ -44,7 +61,7 @@ export const createImmediateUserDirectory = (): Immediate<UserDirectory> => {
     },
 
     getUser(accountId: string, userName: string) {
-      return accounts.get(accountId)?.byKey.get(userNameKey(userName))?.toRecord();
+      return accounts.get(accountId)?.byKey.get(userNameKey(userName));
     },
 
     listUsers(query: UserQuery): UserPage {
@@ -60,7 +77,7 @@ export const createImmediateUserDirectory = (): Immediate<UserDirectory> => {
           hasMore = true;
           return false;
         }
-        items.push(user.toRecord());
+        items.push(plainRecord(user));
         return true;
       });
       return { items, hasMore };
@@ -77,5 +94,14 @@ export const createImmediateUserDirectory = (): Immediate<UserDirectory> => {
   };
 };
 
-/** The directory as the async port, for an engine or a test that is handed one. */
-export const createInMemoryUserDirectory = (): UserDirectory => promising<UserDirectory>(createImmediateUserDirectory());
+/** The directory as the async port: plain copies of its users, for an engine or a test that is handed one. */
+export const createInMemoryUserDirectory = (): UserDirectory => {
+  const directory = createImmediateUserDirectory();
+  return promising<UserDirectory>({
+    ...directory,
+    getUser: (accountId, userName) => {
+      const user = directory.getUser(accountId, userName);
+      return user === undefined ? undefined : plainRecord(user);
+    },
+  });
+};
