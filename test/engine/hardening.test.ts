@@ -14,14 +14,7 @@ import {
   systemClock,
   type UserDirectory,
 } from '../../src/index.js';
-import { ACCOUNT, BEDROCK, CODECOMMIT, T0, errOf, expectError, okOf, setup } from './support.js';
-
-const serviceFailure = {
-  code: 'ServiceFailure',
-  httpStatus: 500,
-  type: 'Receiver' as const,
-  message: 'The request processing has failed because of an unknown error, exception or failure.',
-};
+import { ACCOUNT, BEDROCK, CODECOMMIT, T0, errOf, expectError, okOf, setup, serviceFailure } from './support.js';
 
 /** Port adapters that record every call by method name, so a test can say no store was asked. */
 const recorded = <Port extends object>(real: Port, calls: string[]): Port =>
