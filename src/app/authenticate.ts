@@ -38,25 +38,31 @@ function* verify(
 
 const isString = (value: unknown): value is string => typeof value === 'string';
 
-/** Password services (CodeCommit Git over HTTPS, Keyspaces): the ServiceUserName and ServicePassword a client presents. */
-export function* authenticate(deps: EngineDependencies, request: AuthenticateRequest, ctx: RequestContext | undefined): Operation<AuthenticatedPrincipal> {
-  const { ServiceName, ServiceUserName, ServicePassword } = request ?? ({} as Partial<AuthenticateRequest>);
-  if (!isString(ServiceName) || !isString(ServiceUserName) || !isString(ServicePassword)) return err(authenticationFailed('malformed request'));
-  if (lookupService(deps.services, ServiceName)?.kind !== 'password') return err(authenticationFailed('not a password service'));
-  return yield* verify(deps, ServiceName, ServiceUserName, ServicePassword, ctx);
+/** An operation that has already failed, before any port was needed. */
+// eslint-disable-next-line require-yield
+function* refused(detail: string): Operation<AuthenticatedPrincipal> {
+  return err(authenticationFailed(detail));
 }
 
+/** Password services (CodeCommit Git over HTTPS, Keyspaces): the ServiceUserName and ServicePassword a client presents. */
+export const authenticate = (deps: EngineDependencies, request: AuthenticateRequest, ctx: RequestContext | undefined): Operation<AuthenticatedPrincipal> => {
+  const { ServiceName, ServiceUserName, ServicePassword } = request ?? ({} as Partial<AuthenticateRequest>);
+  if (!isString(ServiceName) || !isString(ServiceUserName) || !isString(ServicePassword)) return refused('malformed request');
+  if (lookupService(deps.services, ServiceName)?.kind !== 'password') return refused('not a password service');
+  return verify(deps, ServiceName, ServiceUserName, ServicePassword, ctx);
+};
+
 /** API-key services (Bedrock): the whole `ABSK…` key, as sent in `Authorization: Bearer`. */
-export function* authenticateApiKey(
+export const authenticateApiKey = (
   deps: EngineDependencies,
   request: AuthenticateApiKeyRequest,
   ctx: RequestContext | undefined,
-): Operation<AuthenticatedPrincipal> {
+): Operation<AuthenticatedPrincipal> => {
   const { ServiceName, ApiKey } = request ?? ({} as Partial<AuthenticateApiKeyRequest>);
-  if (!isString(ServiceName) || !isString(ApiKey)) return err(authenticationFailed('malformed request'));
+  if (!isString(ServiceName) || !isString(ApiKey)) return refused('malformed request');
   const service = lookupService(deps.services, ServiceName);
-  if (service?.kind !== 'api-key') return err(authenticationFailed('not an API-key service'));
+  if (service?.kind !== 'api-key') return refused('not an API-key service');
   const parsed = parseApiKey(service.secretPrefix, ApiKey);
-  if (parsed.isErr()) return err(authenticationFailed('malformed API key'));
-  return yield* verify(deps, ServiceName, parsed.value.alias, parsed.value.secret, ctx);
-}
+  if (parsed.isErr()) return refused('malformed API key');
+  return verify(deps, ServiceName, parsed.value.alias, parsed.value.secret, ctx);
+};

@@ -25,14 +25,21 @@ export const deriveServiceUserName = (
 
 /**
  * What every ServiceUserName and alias we issue looks like: a user name (with its `+N`), `-at-`, and the account. Nothing else can
- * name a credential, so anything else is refused before a store is asked (a store need never hold, or choke on, other text).
+ * name a credential, so anything else is refused before a store is asked (a store need never hold, or choke on, other text). Two
+ * linear tests: the characters, then the account suffix.
  */
-const SERVICE_USER_NAME = /^[\w+=,.@-]{1,128}-at-(\d{12})$/;
+const SERVICE_USER_NAME_CHARACTERS = /^[\w+=,.@-]+$/;
+const ACCOUNT_SUFFIX = /-at-(\d{12})$/;
+const MAX_SERVICE_USER_NAME_LENGTH = 128 + '-at-'.length + 12;
 
 /** The account a presented ServiceUserName or alias names, which is how a presented credential finds its account. */
 export const accountIdOfServiceUserName = (serviceUserName: string): Result<string, 'not a service user name'> => {
-  const accountId = SERVICE_USER_NAME.exec(serviceUserName)?.[1];
-  return accountId === undefined ? err('not a service user name') : ok(accountId);
+  if (serviceUserName.length > MAX_SERVICE_USER_NAME_LENGTH || !SERVICE_USER_NAME_CHARACTERS.test(serviceUserName)) {
+    return err('not a service user name');
+  }
+  const match = ACCOUNT_SUFFIX.exec(serviceUserName);
+  // The suffix must leave a name before it.
+  return match?.[1] === undefined || match.index === 0 ? err('not a service user name') : ok(match[1]);
 };
 
 /**
