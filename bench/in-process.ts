@@ -25,8 +25,9 @@ export const floorTask = (perBatch: number): BenchTask => {
       for (let index = 0; index < perBatch; index += 1) {
         const secret = Buffer.from(cryptoRandom.bytes(32)).toString('base64');
         const id = newId('ACCA');
-        map.set(id, hash('sha256', secret, 'base64url'));
-        map.delete(id);
+        if (id.isErr()) throw id.error;
+        map.set(id.value, hash('sha256', secret, 'base64url'));
+        map.delete(id.value);
       }
     },
   };

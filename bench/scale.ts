@@ -18,7 +18,30 @@ interface Loaded {
   readonly preloadSeconds: number;
   /** heapUsed growth (after forced GC) while preloading, users included. */
   readonly heapBytes: number;
+  /** Preloaded users picked uniformly at random, each with one of its credentials: what the random-user rows work on. */
+  readonly sample: Sampled[];
 }
+
+interface Sampled {
+  readonly user: string;
+  readonly serviceUserName: string;
+  readonly password: string;
+  /** The user's second credential, which Delete+Create replaces (its id changes on every pair; the first one authenticates). */
+  credentialId: string;
+}
+
+const SAMPLE_SIZE = 4096;
+
+/** A fast, seeded pseudo-random index in [0, bound): the random-user rows and their floor draw the same way. */
+const randomIndexes = (seed: number): ((bound: number) => number) => {
+  let state = seed >>> 0 || 1;
+  return (bound) => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) % bound;
+  };
+};
 
 /**
  * `size` credentials through the engine itself (size/2 users with 2 CodeCommit credentials each), measuring the heap the whole
@@ -31,11 +54,19 @@ const preload = async (size: number): Promise<Loaded> => {
   const engine = newEngine();
   const users = size / 2;
   let probe: Loaded['probe'] | undefined;
+  const pick = randomIndexes(size);
+  const sampled = new Set(Array.from({ length: Math.min(SAMPLE_SIZE, users) }, () => pick(users)));
+  const sample: Sampled[] = [];
   for (let index = 0; index < users; index += 1) {
     const user = userName(index);
     await ok(engine.createUser({ UserName: user }));
     const first = await ok(engine.createServiceSpecificCredential({ UserName: user, ServiceName: CODECOMMIT }));
-    await ok(engine.createServiceSpecificCredential({ UserName: user, ServiceName: CODECOMMIT }));
+    const second = await ok(engine.createServiceSpecificCredential({ UserName: user, ServiceName: CODECOMMIT }));
+    if (sampled.has(index)) {
+      const { ServiceUserName, ServicePassword } = first.ServiceSpecificCredential;
+      const credentialId = second.ServiceSpecificCredential.ServiceSpecificCredentialId;
+      sample.push({ user, serviceUserName: ServiceUserName ?? '', password: ServicePassword ?? '', credentialId });
+    }
     if (index === users >> 1) {
       probe = { user, serviceUserName: first.ServiceSpecificCredential.ServiceUserName ?? '', password: first.ServiceSpecificCredential.ServicePassword ?? '' };
     }
@@ -44,7 +75,43 @@ const preload = async (size: number): Promise<Loaded> => {
   forceGc();
   const heapBytes = process.memoryUsage().heapUsed - heapBefore;
   if (probe === undefined) throw new Error('scale preload needs at least 2 credentials');
-  return { size, engine, users, probe, preloadSeconds, heapBytes };
+  return { size, engine, users, probe, preloadSeconds, heapBytes, sample };
+};
+
+/**
+ * The floor of a List for a random user: the same number of users and credentials in bare Maps (user by name, then that user's
+ * two records by UserId), and the lookups and answer objects a List of a random user needs, nothing else.
+ */
+const bareMapFloor = (users: number): (() => unknown) => {
+  const byName = new Map<string, { readonly userName: string; readonly userId: string }>();
+  const byOwner = new Map<string, { readonly credentialId: string; readonly serviceUserName: string; readonly createTime: number }[]>();
+  const createTime = Date.now();
+  for (let index = 0; index < users; index += 1) {
+    const user = { userName: userName(index), userId: `AIDA${index.toString(36).toUpperCase().padStart(17, '0')}` };
+    byName.set(user.userName, user);
+    byOwner.set(
+      user.userId,
+      [0, 1].map((nth) => ({
+        credentialId: `ACCA${(2 * index + nth).toString(36).toUpperCase().padStart(17, '0')}`,
+        serviceUserName: nth === 0 ? `${user.userName}-at-123456789012` : `${user.userName}+1-at-123456789012`,
+        createTime,
+      })),
+    );
+  }
+  const pick = randomIndexes(users + 1);
+  return () => {
+    const user = byName.get(userName(pick(users)));
+    if (user === undefined) throw new Error('floor: user missing');
+    const ServiceSpecificCredentials = (byOwner.get(user.userId) ?? []).map((record) => ({
+      UserName: user.userName,
+      Status: 'Active',
+      ServiceUserName: record.serviceUserName,
+      CreateDate: new Date(record.createTime),
+      ServiceSpecificCredentialId: record.credentialId,
+      ServiceName: CODECOMMIT,
+    }));
+    return { ServiceSpecificCredentials, IsTruncated: false };
+  };
 };
 
 export const runScale = async (options: ScaleOptions): Promise<ResultRow[]> => {
@@ -52,11 +119,50 @@ export const runScale = async (options: ScaleOptions): Promise<ResultRow[]> => {
   for (const size of options.sizes) loaded.push(await preload(size));
   const { perBatch } = options;
 
-  const tasks: BenchTask[] = loaded.flatMap(({ size, engine, users, probe }) => {
+  const tasks: BenchTask[] = loaded.flatMap(({ size, engine, users, probe, sample }) => {
     // Create+Delete on users that hold no credential yet (fresh ones beyond the preloaded), so the store keeps its size.
     const fresh = Array.from({ length: 1000 }, (_, index) => userName(users + index));
     let next = 0;
+    const pick = randomIndexes(size + 7);
+    const floor = bareMapFloor(users);
     return [
+      {
+        name: `list-random@${size}`,
+        perBatch,
+        batch: async () => {
+          for (let index = 0; index < perBatch; index += 1) await ok(engine.listServiceSpecificCredentials({ UserName: userName(pick(users)) }));
+        },
+      },
+      {
+        name: `floor-random@${size}`,
+        perBatch,
+        batch: () => {
+          for (let index = 0; index < perBatch; index += 1) floor();
+        },
+      },
+      {
+        name: `authenticate-random@${size}`,
+        perBatch,
+        batch: async () => {
+          for (let index = 0; index < perBatch; index += 1) {
+            const { serviceUserName, password } = sample[pick(sample.length)] as Sampled;
+            await ok(engine.authenticate({ ServiceName: CODECOMMIT, ServiceUserName: serviceUserName, ServicePassword: password }));
+          }
+        },
+      },
+      {
+        // Delete a random user's second credential, then Create one in its place: the store keeps its size.
+        name: `delete-create-random@${size}`,
+        perBatch,
+        batch: async () => {
+          for (let index = 0; index < perBatch; index += 1) {
+            const chosen = sample[pick(sample.length)] as Sampled;
+            await ok(engine.deleteServiceSpecificCredential({ UserName: chosen.user, ServiceSpecificCredentialId: chosen.credentialId }));
+            const created = await ok(engine.createServiceSpecificCredential({ UserName: chosen.user, ServiceName: CODECOMMIT }));
+            chosen.credentialId = created.ServiceSpecificCredential.ServiceSpecificCredentialId;
+          }
+        },
+      },
       {
         name: `list@${size}`,
         perBatch,
@@ -99,6 +205,10 @@ export const runScale = async (options: ScaleOptions): Promise<ResultRow[]> => {
     { key: 'list', name: 'List (one user, 2 credentials)', unit: 'ops/s' },
     { key: 'create-delete', name: 'Create+Delete', unit: 'pairs/s' },
     { key: 'authenticate', name: 'authenticate', unit: 'ops/s' },
+    { key: 'list-random', name: 'List (a random user)', unit: 'ops/s' },
+    { key: 'floor-random', name: 'Floor: bare-Map List of a random user', unit: 'ops/s' },
+    { key: 'delete-create-random', name: 'Delete+Create (a random user)', unit: 'pairs/s' },
+    { key: 'authenticate-random', name: 'authenticate (a random user)', unit: 'ops/s' },
   ]) {
     const base = opsPerSecond.get(`${operation.key}@${reference.size}`) ?? Number.NaN;
     for (const { size } of loaded) {
@@ -116,12 +226,30 @@ export const runScale = async (options: ScaleOptions): Promise<ResultRow[]> => {
               baseline: { label: `at ${label(reference.size)}`, value: base },
               // Slowdown: time per operation at this size over time at the reference size.
               ratio: base / value,
-              ...(isLargest ? { target: 'slowdown <= 1.5x', met: base / value <= 1.5 } : {}),
+              ...(isLargest && !operation.key.endsWith('-random') ? { target: 'slowdown <= 1.5x', met: base / value <= 1.5 } : {}),
             }),
       });
     }
   }
   const largest = loaded.at(-1);
+  if (largest !== undefined && largest !== reference) {
+    // How much more List of a random user slows with size than the bare-Map floor does: the engine's own memory touches.
+    const growth = (key: string): number =>
+      (opsPerSecond.get(`${key}@${reference.size}`) ?? Number.NaN) / (opsPerSecond.get(`${key}@${largest.size}`) ?? Number.NaN);
+    const listGrowth = growth('list-random');
+    const floorGrowth = growth('floor-random');
+    rows.push({
+      id: 'scale.list-random.growth-over-floor',
+      section,
+      label: `List (a random user): slowdown ${label(reference.size)} -> ${label(largest.size)} over the floor's`,
+      value: listGrowth / floorGrowth,
+      unit: 'x',
+      baseline: { label: `floor slowdown ${floorGrowth.toFixed(2)}x, List`, value: listGrowth },
+      ratio: listGrowth / floorGrowth,
+      target: '<= 1.5x',
+      met: listGrowth / floorGrowth <= 1.5,
+    });
+  }
   if (largest !== undefined) {
     const perCredential = largest.heapBytes / largest.size;
     rows.push({

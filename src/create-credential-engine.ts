@@ -1,15 +1,25 @@
-import { createImmediateStore } from './adapters/memory/in-memory-store.js';
-import { createImmediateUserDirectory } from './adapters/memory/in-memory-user-directory.js';
+import { ok } from 'neverthrow';
+import { createImmediateStore, createInMemoryStore } from './adapters/memory/in-memory-store.js';
+import { createImmediateUserDirectory, createInMemoryUserDirectory } from './adapters/memory/in-memory-user-directory.js';
 import { cryptoRandom } from './adapters/system/crypto-random.js';
 import { systemClock } from './adapters/system/system-clock.js';
 import { assembleEngine, type CredentialEngine, type CredentialEngineOptions } from './app/credential-engine.js';
 import { isAccountId } from './domain/account.js';
 import { createIdGenerator } from './domain/secrets.js';
-import { defaultServiceCatalogue } from './domain/service-catalogue.js';
+import { defaultServiceCatalogue, freezeCatalogue } from './domain/service-catalogue.js';
 import type { CredentialStore } from './ports/credential-store.port.js';
-import type { UserDirectory } from './ports/user-directory.port.js';
+import type { ImmediatePorts, Ports } from './ports/immediate.port.js';
+import type { AtomicUserRemoval } from './ports/user-removal.port.js';
 
 export const DEFAULT_ACCOUNT_ID = '123456789012';
+
+/** The directory's atomic DeleteUser, when it has one and keeps its users in this very store's database. */
+const atomicUserRemovalOf = (ports: Ports | ImmediatePorts): AtomicUserRemoval | undefined => {
+  const users = ports.users as Partial<AtomicUserRemoval>;
+  return users.removeUser !== undefined && users.sharesTransactionsWith?.(ports.store as CredentialStore) === true
+    ? (users as AtomicUserRemoval)
+    : undefined;
+};
 
 /**
  * The composition root: the one place that picks adapters. With no options the engine is fully in-memory, with the system clock
@@ -26,22 +36,24 @@ export const createCredentialEngine = (options: CredentialEngineOptions = {}): C
   }
   const random = options.random ?? cryptoRandom;
   const randomBytes = (size: number): Uint8Array => random.bytes(size);
-  // With both embedded in-memory adapters (the default), Create and Delete call them synchronously: see EngineDependencies.immediate.
-  const embeddedStore = options.store === undefined ? createImmediateStore() : undefined;
-  const embeddedUsers = options.users === undefined ? createImmediateUserDirectory() : undefined;
-  const store = options.store ?? (embeddedStore as CredentialStore);
-  const users = options.users ?? (embeddedUsers as UserDirectory);
-  const immediate = embeddedStore !== undefined && embeddedUsers !== undefined ? { store: embeddedStore, users: embeddedUsers } : undefined;
+  // With both embedded in-memory adapters (the default), operations call their synchronous faces and never await.
+  const portsAnswerAtOnce = options.store === undefined && options.users === undefined;
+  const ports: Ports | ImmediatePorts = portsAnswerAtOnce
+    ? { store: createImmediateStore(), users: createImmediateUserDirectory() }
+    : { store: options.store ?? createInMemoryStore(), users: options.users ?? createInMemoryUserDirectory() };
+  const atomicUserRemoval = atomicUserRemovalOf(ports);
   return assembleEngine({
+    ...(atomicUserRemoval === undefined ? {} : { atomicUserRemoval }),
     defaultAccountId,
-    store,
-    users,
+    defaultAccount: ok(defaultAccountId),
+    ports,
+    portsAnswerAtOnce,
     clock: options.clock ?? systemClock,
     randomBytes,
     newId: createIdGenerator(randomBytes),
-    services: options.services ?? defaultServiceCatalogue,
+    // A copy of the caller's catalogue, frozen: changing theirs afterwards changes nothing here.
+    services: options.services === undefined ? defaultServiceCatalogue : freezeCatalogue(options.services),
     unsupportedServiceError,
     onInternalError: options.onInternalError ?? (() => undefined),
-    ...(immediate === undefined ? {} : { immediate }),
   });
 };

@@ -31,6 +31,7 @@ import { createServiceSpecificCredential } from './create-credential.js';
 import { deleteServiceSpecificCredential } from './delete-credential.js';
 import type { EngineDependencies, RequestContext } from './engine-dependencies.js';
 import { listServiceSpecificCredentials } from './list-credentials.js';
+import { run } from './operation.js';
 import { resetServiceSpecificCredential } from './reset-credential.js';
 import { updateServiceSpecificCredential } from './update-credential.js';
 import { createUser, deleteUser, getUser, listUsers } from './users.js';
@@ -73,17 +74,20 @@ export interface CredentialEngine {
   authenticateApiKey(request: AuthenticateApiKeyRequest, ctx?: RequestContext): ResultAsync<AuthenticatedPrincipal, IamError>;
 }
 
-/** Binds every operation to its dependencies. The composition root (`src/create-credential-engine.ts`) fills in the defaults. */
+/**
+ * Binds every operation to its dependencies and runs it (`app/operation.ts`). The composition root
+ * (`src/create-credential-engine.ts`) fills in the defaults.
+ */
 export const assembleEngine = (deps: EngineDependencies): CredentialEngine => ({
-  createUser: (request, ctx) => createUser(deps, request, ctx),
-  getUser: (request, ctx) => getUser(deps, request, ctx),
-  listUsers: (request = {}, ctx) => listUsers(deps, request, ctx),
-  deleteUser: (request, ctx) => deleteUser(deps, request, ctx),
-  createServiceSpecificCredential: (request, ctx) => createServiceSpecificCredential(deps, request, ctx),
-  listServiceSpecificCredentials: (request = {}, ctx) => listServiceSpecificCredentials(deps, request, ctx),
-  resetServiceSpecificCredential: (request, ctx) => resetServiceSpecificCredential(deps, request, ctx),
-  updateServiceSpecificCredential: (request, ctx) => updateServiceSpecificCredential(deps, request, ctx),
-  deleteServiceSpecificCredential: (request, ctx) => deleteServiceSpecificCredential(deps, request, ctx),
-  authenticate: (request, ctx) => authenticate(deps, request, ctx),
-  authenticateApiKey: (request, ctx) => authenticateApiKey(deps, request, ctx),
+  createUser: (request, ctx) => run(deps, createUser(deps, request, ctx)),
+  getUser: (request, ctx) => run(deps, getUser(deps, request, ctx)),
+  listUsers: (request = {}, ctx) => run(deps, listUsers(deps, request, ctx)),
+  deleteUser: (request, ctx) => run(deps, deleteUser(deps, request, ctx)),
+  createServiceSpecificCredential: (request, ctx) => run(deps, createServiceSpecificCredential(deps, request, ctx)),
+  listServiceSpecificCredentials: (request = {}, ctx) => run(deps, listServiceSpecificCredentials(deps, request, ctx)),
+  resetServiceSpecificCredential: (request, ctx) => run(deps, resetServiceSpecificCredential(deps, request, ctx)),
+  updateServiceSpecificCredential: (request, ctx) => run(deps, updateServiceSpecificCredential(deps, request, ctx)),
+  deleteServiceSpecificCredential: (request, ctx) => run(deps, deleteServiceSpecificCredential(deps, request, ctx)),
+  authenticate: (request, ctx) => run(deps, authenticate(deps, request, ctx)),
+  authenticateApiKey: (request, ctx) => run(deps, authenticateApiKey(deps, request, ctx)),
 });

@@ -1,13 +1,12 @@
+import { type Err, err, type Ok, ok, type Result } from 'neverthrow';
 import { isAccountId } from '../domain/account.js';
-import { type Err, err, ok, type Result } from 'neverthrow';
-import { type IamError, invalidInput, serviceFailure, validationError } from '../domain/iam-error.js';
+import { type IamError, invalidInput, noSuchUser, serviceFailure, type UnsupportedServiceErrorCode, validationError } from '../domain/iam-error.js';
+import type { IdPrefix, RandomBytes } from '../domain/secrets.js';
 import type { ServiceCatalogue } from '../domain/service-catalogue.js';
-import type { UnsupportedServiceErrorCode } from '../domain/iam-error.js';
-import type { RandomBytes } from '../domain/secrets.js';
+import { isUserName } from '../domain/user.js';
 import type { Clock } from '../ports/clock.port.js';
-import type { CredentialStore } from '../ports/credential-store.port.js';
-import type { ImmediateAdapters } from '../ports/immediate.port.js';
-import type { UserDirectory } from '../ports/user-directory.port.js';
+import type { ImmediatePorts, Ports } from '../ports/immediate.port.js';
+import type { AtomicUserRemoval } from '../ports/user-removal.port.js';
 
 /** Who is calling, per request: one engine serves many accounts. */
 export interface RequestContext {
@@ -20,45 +19,60 @@ export interface RequestContext {
 /** Everything an operation reaches the world through, resolved once when the engine is created. */
 export interface EngineDependencies {
   readonly defaultAccountId: string;
-  readonly store: CredentialStore;
-  readonly users: UserDirectory;
+  /** `ok(defaultAccountId)`, made once: most requests act in the default account. */
+  readonly defaultAccount: Ok<string, never>;
+  /**
+   * The storage ports. When both are the embedded in-memory adapters, they are their synchronous faces and `portsAnswerAtOnce` is
+   * true: an operation then runs start to finish without an await (see `app/operation.ts`).
+   */
+  readonly ports: Ports | ImmediatePorts;
+  readonly portsAnswerAtOnce: boolean;
+  /**
+   * The user directory's atomic DeleteUser (`ports/user-removal.port.ts`), present only when the directory keeps its users in the
+   * store's own database (the PostgreSQL and PGlite adapters): DeleteUser then closes the owner and deletes the user in one step.
+   */
+  readonly atomicUserRemoval?: AtomicUserRemoval;
   readonly clock: Clock;
   readonly randomBytes: RandomBytes;
-  readonly newId: (prefix: 'ACCA' | 'AIDA') => string;
+  /** A new IAM unique id; fails only when the random source keeps answering bytes it cannot use. */
+  readonly newId: (prefix: IdPrefix) => Result<string, Error>;
   readonly services: ServiceCatalogue;
   readonly unsupportedServiceError: UnsupportedServiceErrorCode;
   readonly onInternalError: (error: unknown) => void;
-  /**
-   * Synchronous views of `users` and `store`, present only when both are the embedded in-memory adapters (which do all their work
-   * before their promises settle anyway). Create and Delete then run start to finish without an await: same checks, same order,
-   * same answers, one promise instead of one per port call.
-   */
-  readonly immediate?: ImmediateAdapters;
 }
 
+/**
+ * The account a request acts in: the context's, else the engine's default (null reads as absent, as for every request member).
+ * The context is the embedder's, not the client's, so a wrong one is InvalidInput rather than a validation message.
+ */
 export const resolveAccountId = (deps: EngineDependencies, ctx: RequestContext | undefined): Result<string, IamError> => {
-  const accountId = ctx?.accountId ?? deps.defaultAccountId;
-  // The default account was checked when the engine was created.
-  return accountId === deps.defaultAccountId || isAccountId(accountId)
-    ? ok(accountId)
-    : err(invalidInput(`Invalid account id ${JSON.stringify(accountId)}: expected 12 digits.`));
+  const accountId: unknown = ctx?.accountId ?? deps.defaultAccountId;
+  // The default account was checked when the engine was created; its answer is shared.
+  if (accountId === deps.defaultAccountId) return deps.defaultAccount;
+  return isAccountId(accountId) ? ok(accountId) : err(invalidInput(`Invalid account id ${JSON.stringify(accountId)}: expected 12 digits.`));
 };
 
 /** AWS's answer when UserName is omitted and the caller is not an IAM user (observed on DeleteAccessKey). */
 const callerIsNotAUser = (): IamError => validationError('Must specify userName when calling with non-User credentials');
 
-/** The user a request is about: the UserName it names, else the calling user. */
+/**
+ * The user a request is about: the UserName it names (already validated), else the calling user of the context. A caller name of
+ * the wrong type is the embedder's error (InvalidInput); a string that is no valid user name names no user (NoSuchEntity, decided
+ * here, so no store ever sees text it might not be able to hold).
+ */
 export const subjectUserName = (requested: string | undefined, ctx: RequestContext | undefined): Result<string, IamError> => {
-  const userName = requested ?? ctx?.callerUserName;
-  return userName === undefined ? err(callerIsNotAUser()) : ok(userName);
+  if (requested !== undefined) return ok(requested);
+  const caller: unknown = ctx?.callerUserName;
+  if (caller === undefined || caller === null) return err(callerIsNotAUser());
+  if (typeof caller !== 'string') return err(invalidInput(`Invalid caller user name: expected a string, got ${typeof caller}.`));
+  return isUserName(caller) ? ok(caller) : err(noSuchUser(caller));
 };
 
 /**
- * The boundary to a port. Operations await each port call directly inside `try` and answer a rejection (or a throw) with
- * `portFailure`: the adapter failed, which AWS reports as ServiceFailure. The cause goes to `onInternalError`, never to the client.
- * (Awaiting the port's own promise, rather than a wrapper's, costs one microtask per port call instead of two or three.)
+ * An adapter (store, user directory, clock, random source) failed: AWS reports that as ServiceFailure. The cause goes to
+ * `onInternalError`, never to the client.
  */
-export const portFailure = (deps: EngineDependencies, cause: unknown): Err<never, IamError> => {
+export const internalFailure = (deps: EngineDependencies, cause: unknown): Err<never, IamError> => {
   deps.onInternalError(cause);
   return err(serviceFailure());
 };

@@ -2,8 +2,9 @@ import { err, ok, type Result } from 'neverthrow';
 import type { CredentialRecord } from '../domain/credential.js';
 import { type IamError, noSuchCredential } from '../domain/iam-error.js';
 import type { UserRecord } from '../domain/user.js';
-import { type EngineDependencies, portFailure, type RequestContext, resolveAccountId, subjectUserName } from './engine-dependencies.js';
-import { lookupUser } from './find-user.js';
+import { type EngineDependencies, type RequestContext, resolveAccountId, subjectUserName } from './engine-dependencies.js';
+import { findUser } from './find-user.js';
+import { type PortRequest, perform } from './operation.js';
 
 export interface OwnedCredential {
   readonly accountId: string;
@@ -12,28 +13,23 @@ export interface OwnedCredential {
 }
 
 /**
- * The shared front half of Reset and Update: the subject user must exist (observed: a wrong UserName is "user cannot be found"
- * even for a valid id), and a credential of another user is reported exactly like one that does not exist. (Delete needs no
- * record first: the store's delete checks the owner itself.)
+ * The shared front half of Reset and Update: the account, then the subject user, who must exist (observed: a wrong UserName is
+ * "user cannot be found" even for a valid id), then the credential, where one of another user is reported exactly like one that
+ * does not exist. (Delete needs no record first: the store's delete checks the owner itself.)
  */
-export const lookupOwnedCredential = async (
+export function* findOwnedCredential(
   deps: EngineDependencies,
   credentialId: string,
   requestedUserName: string | undefined,
   ctx: RequestContext | undefined,
-): Promise<Result<OwnedCredential, IamError>> => {
+): Generator<PortRequest, Result<OwnedCredential, IamError>, unknown> {
   const accountId = resolveAccountId(deps, ctx);
   if (accountId.isErr()) return err(accountId.error);
   const userName = subjectUserName(requestedUserName, ctx);
   if (userName.isErr()) return err(userName.error);
-  const user = await lookupUser(deps, accountId.value, userName.value);
+  const user = yield* findUser(accountId.value, userName.value);
   if (user.isErr()) return err(user.error);
-  let record: CredentialRecord | undefined;
-  try {
-    record = await deps.store.getCredential(accountId.value, credentialId);
-  } catch (cause) {
-    return portFailure(deps, cause);
-  }
+  const record = yield* perform((ports) => ports.store.getCredential(accountId.value, credentialId));
   if (record === undefined || record.ownerId !== user.value.userId) return err(noSuchCredential(credentialId));
   return ok({ accountId: accountId.value, user: user.value, record });
-};
+}

@@ -1,60 +1,62 @@
-import { err, ok, ResultAsync, type Result } from 'neverthrow';
-import { toCredentialMetadata } from '../domain/credential.js';
-import { type IamError, invalidInput } from '../domain/iam-error.js';
+import { err, ok } from 'neverthrow';
+import { isCredentialPosition, toCredentialMetadata } from '../domain/credential.js';
+import { invalidInput } from '../domain/iam-error.js';
 import { decodeCredentialMarker, encodeCredentialMarker } from '../domain/marker.js';
 import type {
   ListServiceSpecificCredentialsRequest,
   ListServiceSpecificCredentialsResponse,
   ServiceSpecificCredentialMetadata,
 } from '../domain/shapes.js';
-import { allUsersSpec, markerSpec, maxItemsSpec, serviceNameSpec, userNameSpec, validateRequest } from '../domain/validation.js';
-import type { CredentialPage, CredentialQuery } from '../ports/credential-store.port.js';
-import { type EngineDependencies, portFailure, type RequestContext, resolveAccountId, subjectUserName } from './engine-dependencies.js';
+import { allUsersSpec, compileValidator, markerSpec, maxItemsSpec, serviceNameSpec, userNameSpec } from '../domain/validation.js';
+import type { CredentialQuery } from '../ports/credential-store.port.js';
+import { type EngineDependencies, type RequestContext, resolveAccountId, subjectUserName } from './engine-dependencies.js';
 import { findService } from './find-service.js';
-import { lookupUser } from './find-user.js';
-import { decodeMarker, DEFAULT_MAX_ITEMS } from './paging.js';
+import { findUser } from './find-user.js';
+import { type Operation, perform } from './operation.js';
+import { DEFAULT_MAX_ITEMS, readMarker } from './paging.js';
 
-const listSpecs = [userNameSpec(false), serviceNameSpec(false), allUsersSpec, markerSpec, maxItemsSpec];
+const validate = compileValidator<ListServiceSpecificCredentialsRequest>([
+  userNameSpec(false),
+  serviceNameSpec(false),
+  allUsersSpec,
+  markerSpec,
+  maxItemsSpec,
+]);
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-const run = async (
+/** Validation, AllUsers against UserName, the account, the subject user unless AllUsers, the service, the marker; then one page. */
+export function* listServiceSpecificCredentials(
   deps: EngineDependencies,
   request: ListServiceSpecificCredentialsRequest,
   ctx: RequestContext | undefined,
-): Promise<Result<ListServiceSpecificCredentialsResponse, IamError>> => {
-  const validated = validateRequest<ListServiceSpecificCredentialsRequest>(request ?? {}, listSpecs);
+): Operation<ListServiceSpecificCredentialsResponse> {
+  const validated = validate(request);
   if (validated.isErr()) return err(validated.error);
-  const input = validated.value;
-  const allUsers = input.AllUsers === true;
-  if (allUsers && input.UserName !== undefined) {
-    return err(invalidInput('AllUsers cannot be specified together with UserName.'));
-  }
-  const resolved = resolveAccountId(deps, ctx);
-  if (resolved.isErr()) return err(resolved.error);
-  const query: Mutable<CredentialQuery> = { accountId: resolved.value, limit: input.MaxItems ?? DEFAULT_MAX_ITEMS };
+  const { UserName: userName, ServiceName: serviceName, AllUsers, Marker: marker, MaxItems: maxItems } = validated.value;
+  const allUsers = AllUsers === true;
+  if (allUsers && userName !== undefined) return err(invalidInput('AllUsers cannot be specified together with UserName.'));
+  const accountId = resolveAccountId(deps, ctx);
+  if (accountId.isErr()) return err(accountId.error);
+  const query: Mutable<CredentialQuery> = { accountId: accountId.value, limit: maxItems ?? DEFAULT_MAX_ITEMS };
   if (!allUsers) {
-    const subject = subjectUserName(input.UserName, ctx);
+    const subject = subjectUserName(userName, ctx);
     if (subject.isErr()) return err(subject.error);
-    const user = await lookupUser(deps, query.accountId, subject.value);
+    const user = yield* findUser(query.accountId, subject.value);
     if (user.isErr()) return err(user.error);
     query.ownerId = user.value.userId;
   }
-  if (input.ServiceName !== undefined) {
-    const service = findService(deps, input.ServiceName);
+  if (serviceName !== undefined) {
+    const service = findService(deps, serviceName);
     if (service.isErr()) return err(service.error);
-    query.serviceName = input.ServiceName;
+    query.serviceName = serviceName;
   }
-  const after = decodeMarker(input.Marker, decodeCredentialMarker);
+  // A marker must name a position a credential can have, whatever the store could make of another.
+  const after = readMarker(marker, decodeCredentialMarker, isCredentialPosition);
   if (after.isErr()) return err(after.error);
   if (after.value !== undefined) query.after = after.value;
 
-  let page: CredentialPage;
-  try {
-    page = await deps.store.listCredentials(query);
-  } catch (cause) {
-    return portFailure(deps, cause);
-  }
+  const page = yield* perform((ports) => ports.store.listCredentials(query));
   const now = deps.clock.now();
   const credentials: ServiceSpecificCredentialMetadata[] = [];
   for (const record of page.items) credentials.push(toCredentialMetadata(record, now));
@@ -64,10 +66,4 @@ const run = async (
       ? { ServiceSpecificCredentials: credentials, Marker: encodeCredentialMarker(last), IsTruncated: true }
       : { ServiceSpecificCredentials: credentials, IsTruncated: page.hasMore },
   );
-};
-
-export const listServiceSpecificCredentials = (
-  deps: EngineDependencies,
-  request: ListServiceSpecificCredentialsRequest,
-  ctx?: RequestContext,
-): ResultAsync<ListServiceSpecificCredentialsResponse, IamError> => new ResultAsync(run(deps, request, ctx));
+}

@@ -1,13 +1,13 @@
-import { err, ok, ResultAsync, type Result } from 'neverthrow';
-import type { CredentialRecord } from '../domain/credential.js';
+import { err, ok } from 'neverthrow';
 import { isExpired } from '../domain/expiry.js';
 import { credentialExpired, type IamError, invalidInput, noSuchCredential } from '../domain/iam-error.js';
 import type { EmptyResponse, UpdateServiceSpecificCredentialRequest } from '../domain/shapes.js';
-import { credentialIdSpec, statusSpec, userNameSpec, validateRequest } from '../domain/validation.js';
-import { type EngineDependencies, portFailure, type RequestContext } from './engine-dependencies.js';
-import { lookupOwnedCredential } from './find-owned-credential.js';
+import { compileValidator, credentialIdSpec, statusSpec, userNameSpec } from '../domain/validation.js';
+import type { EngineDependencies, RequestContext } from './engine-dependencies.js';
+import { findOwnedCredential } from './find-owned-credential.js';
+import { type Operation, perform } from './operation.js';
 
-const updateSpecs = [credentialIdSpec, statusSpec, userNameSpec(false)];
+const validate = compileValidator<UpdateServiceSpecificCredentialRequest>([userNameSpec(false), credentialIdSpec, statusSpec]);
 
 /**
  * `Expired` is in the status enum because List reads it; it is derived from ExpirationDate and cannot be set. The enum check has
@@ -15,33 +15,23 @@ const updateSpecs = [credentialIdSpec, statusSpec, userNameSpec(false)];
  */
 const expiredIsNotSettable = (): IamError => invalidInput('Status Expired cannot be set: a credential expires only by its ExpirationDate. Use Active or Inactive.');
 
-const run = async (
+/** Validation, then whose credential it is; an expired credential cannot be made Active again. */
+export function* updateServiceSpecificCredential(
   deps: EngineDependencies,
   request: UpdateServiceSpecificCredentialRequest,
   ctx: RequestContext | undefined,
-): Promise<Result<EmptyResponse, IamError>> => {
-  const validated = validateRequest<UpdateServiceSpecificCredentialRequest>(request, updateSpecs);
-  if (validated.isErr()) return err(validated.error);
-  const input = validated.value;
-  if (input.Status === 'Expired') return err(expiredIsNotSettable());
-  const status = input.Status;
-  const owned = await lookupOwnedCredential(deps, input.ServiceSpecificCredentialId, input.UserName, ctx);
+): Operation<EmptyResponse> {
+  const input = validate(request);
+  if (input.isErr()) return err(input.error);
+  const status = input.value.Status;
+  if (status === 'Expired') return err(expiredIsNotSettable());
+  const owned = yield* findOwnedCredential(deps, input.value.ServiceSpecificCredentialId, input.value.UserName, ctx);
   if (owned.isErr()) return err(owned.error);
   const { accountId, user, record } = owned.value;
   if (status === 'Active' && isExpired(record.expirationDate, deps.clock.now())) {
     return err(credentialExpired(record.credentialId, 'reactivated'));
   }
-  let updated: CredentialRecord | undefined;
-  try {
-    updated = await deps.store.updateCredential(accountId, record.credentialId, user.userId, { status });
-  } catch (cause) {
-    return portFailure(deps, cause);
-  }
+  const updated = yield* perform((ports) => ports.store.updateCredential(accountId, record.credentialId, user.userId, { status }));
+  // Deleted since we read it.
   return updated === undefined ? err(noSuchCredential(record.credentialId)) : ok({});
-};
-
-export const updateServiceSpecificCredential = (
-  deps: EngineDependencies,
-  request: UpdateServiceSpecificCredentialRequest,
-  ctx?: RequestContext,
-): ResultAsync<EmptyResponse, IamError> => new ResultAsync(run(deps, request, ctx));
+}

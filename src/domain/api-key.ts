@@ -1,3 +1,4 @@
+import { err, ok, type Result } from 'neverthrow';
 import type { ServiceCredentialKind } from './service-catalogue.js';
 
 /**
@@ -10,16 +11,25 @@ const DEFAULT_API_KEY_PREFIX = 'ABSK';
 export const formatApiKey = (prefix: string, alias: string, secret: string): string =>
   prefix + Buffer.from(`${alias}:${secret}`, 'utf8').toString('base64');
 
-const STANDARD_BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** The two parts of a presented API key. */
+export interface ApiKeyParts {
+  readonly alias: string;
+  readonly secret: string;
+}
 
-export const parseApiKey = (prefix: string, apiKey: string): { alias: string; secret: string } | undefined => {
-  if (!apiKey.startsWith(prefix)) return undefined;
-  const payload = apiKey.slice(prefix.length);
-  if (payload.length === 0 || payload.length % 4 !== 0 || !STANDARD_BASE64.test(payload)) return undefined;
-  const decoded = Buffer.from(payload, 'base64').toString('utf8');
+/**
+ * A presented key's alias and secret, when it is exactly a key `formatApiKey` could have issued: a key that decodes to the same
+ * bytes through another spelling (unused low bits of the last base64 character, say) is refused, as exactly as ServiceUserNames
+ * are matched.
+ */
+export const parseApiKey = (prefix: string, apiKey: string): Result<ApiKeyParts, 'malformed API key'> => {
+  if (!apiKey.startsWith(prefix) || apiKey.length === prefix.length) return err('malformed API key');
+  const decoded = Buffer.from(apiKey.slice(prefix.length), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon <= 0 || colon === decoded.length - 1) return undefined;
-  return { alias: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
+  if (colon <= 0 || colon === decoded.length - 1) return err('malformed API key');
+  const parts = { alias: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
+  // Canonical: the one encoding of these parts (which also rules out stray characters, missing padding and invalid UTF-8).
+  return formatApiKey(prefix, parts.alias, parts.secret) === apiKey ? ok(parts) : err('malformed API key');
 };
 
 /**

@@ -1,4 +1,8 @@
+import { err, ok, type Result } from 'neverthrow';
 import { effectiveStatus, type StoredStatus } from './expiry.js';
+import type { IamError } from './iam-error.js';
+import { checkQuota } from './quota.js';
+import { deriveServiceUserName } from './service-user-name.js';
 import type { ServiceCredentialKind } from './service-catalogue.js';
 import type { SecretDigest } from './secrets.js';
 import type { ServiceSpecificCredential, ServiceSpecificCredentialMetadata } from './shapes.js';
@@ -59,9 +63,53 @@ export interface CredentialPosition {
   readonly credentialId: string;
 }
 
+/** The first and last instants IAM timestamps take: years 0001 to 9999, as ISO 8601 renders them and every store can hold them. */
+const EARLIEST_TIMESTAMP = Date.parse('0001-01-01T00:00:00.000Z');
+const LATEST_TIMESTAMP = Date.parse('9999-12-31T23:59:59.999Z');
+
+/**
+ * Whether a position could be a credential's: its CreateDate is an IAM timestamp. A client's marker is checked against this before
+ * any store sees it, so every store answers a crafted one alike.
+ */
+export const isCredentialPosition = (position: CredentialPosition): boolean => {
+  const time = position.createDate.getTime();
+  return time >= EARLIEST_TIMESTAMP && time <= LATEST_TIMESTAMP;
+};
+
 export const compareCredentialPositions = (a: CredentialPosition, b: CredentialPosition): number =>
   compareListingOrder(a.createDate.getTime(), a.credentialId, b.createDate.getTime(), b.credentialId);
 
 /** The same order over CreateDate as epoch milliseconds, for a store that keeps its dates as numbers. */
 export const compareListingOrder = (createTimeA: number, credentialIdA: string, createTimeB: number, credentialIdB: string): number =>
   createTimeA - createTimeB || (credentialIdA < credentialIdB ? -1 : credentialIdA > credentialIdB ? 1 : 0);
+
+/** A new credential before the store's consistent view decides its ServiceUserName (it starts Active). */
+export type NewCredential = Omit<CredentialRecord, 'serviceUserName' | 'status' | 'expirationDate'> & {
+  readonly expirationDate: Date | undefined;
+};
+
+/**
+ * The rules that depend on what else exists, decided on the store's consistent view: the quota over the owner's credentials for
+ * the service, then the smallest free ServiceUserName. A new credential is Active.
+ */
+export const decideNewCredential = (
+  credential: NewCredential,
+  ownerCredentials: readonly CredentialRecord[],
+  isServiceUserNameTaken: (serviceUserNameKey: string) => boolean,
+): Result<CredentialRecord, IamError> => {
+  const quota = checkQuota(ownerCredentials);
+  if (quota.isErr()) return err(quota.error);
+  const record: CredentialRecord = {
+    accountId: credential.accountId,
+    credentialId: credential.credentialId,
+    ownerId: credential.ownerId,
+    userName: credential.userName,
+    serviceName: credential.serviceName,
+    kind: credential.kind,
+    serviceUserName: deriveServiceUserName(credential.userName, credential.accountId, isServiceUserNameTaken),
+    secretDigest: credential.secretDigest,
+    status: 'Active',
+    createDate: credential.createDate,
+  };
+  return ok(credential.expirationDate === undefined ? record : { ...record, expirationDate: credential.expirationDate });
+};

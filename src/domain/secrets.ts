@@ -1,18 +1,42 @@
 import * as crypto from 'node:crypto';
-import { customRandom } from 'nanoid';
+import { err, ok, type Result } from 'neverthrow';
 
 /** A source of random bytes; the random port's shape, restated here so the domain depends on nothing of ours. */
 export type RandomBytes = (size: number) => Uint8Array;
 
+/** `ACCA`: a service-specific credential; `AIDA`: a user. */
+export type IdPrefix = 'ACCA' | 'AIDA';
+
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const ID_RANDOM_PART = 17;
+/** Bytes at or above this would favour some characters (256 is not a multiple of 36): they are skipped. */
+const UNBIASED_BELOW = 256 - (256 % ID_ALPHABET.length);
+/** Bytes drawn per round: enough for 17 characters in almost every round (each byte is usable with probability 252/256). */
+const BYTES_PER_ROUND = Math.ceil((1.6 * 256 * ID_RANDOM_PART) / UNBIASED_BELOW);
+/**
+ * A healthy source fills an id in one round; needing more than this many means it is broken (say, all 0xFF), which is reported
+ * rather than looped on for ever.
+ */
+const MAX_ROUNDS = 16;
 
-/** IAM unique ids are 21 characters: a 4-letter type prefix (`ACCA` context-specific credential, `AIDA` user) and 17 of [A-Z0-9]. */
-export const createIdGenerator = (randomBytes: RandomBytes): ((prefix: 'ACCA' | 'AIDA') => string) => {
-  const body = customRandom(ID_ALPHABET, ID_RANDOM_PART, randomBytes);
-  // nanoid appends one character at a time, which leaves a chain of V8 cons-strings (~230 bytes per id); ids live as long as
-  // the user or credential they name, so they are copied into one flat 21-character string (~40 bytes).
-  return (prefix) => Buffer.from(prefix + body(), 'latin1').toString('latin1');
+/**
+ * IAM unique ids are 21 characters: a 4-letter type prefix and 17 of [A-Z0-9], each drawn without bias. (Bytes are read last to
+ * first, as nanoid's `customRandom` does, so a seeded source yields the ids it always has.)
+ */
+export const createIdGenerator = (randomBytes: RandomBytes): ((prefix: IdPrefix) => Result<string, Error>) => (prefix) => {
+  let id = prefix;
+  for (let round = 0; round < MAX_ROUNDS; round += 1) {
+    const bytes = randomBytes(BYTES_PER_ROUND);
+    for (let index = BYTES_PER_ROUND - 1; index >= 0; index -= 1) {
+      const byte = bytes[index] as number;
+      if (byte >= UNBIASED_BELOW) continue;
+      id += ID_ALPHABET.charAt(byte % ID_ALPHABET.length);
+      // Built a character at a time, the id is a chain of V8 cons-strings (~230 bytes); ids live as long as what they name, so
+      // they are copied into one flat 21-character string (~40 bytes).
+      if (id.length === prefix.length + ID_RANDOM_PART) return ok(Buffer.from(id, 'latin1').toString('latin1'));
+    }
+  }
+  return err(new Error(`the random source gave no usable bytes for an id in ${MAX_ROUNDS} rounds of ${BYTES_PER_ROUND}`));
 };
 
 const PASSWORD_BYTES = 32;

@@ -8,7 +8,19 @@ export type ServiceCredentialKind =
 
 export type ServiceCatalogue = Readonly<Record<string, ServiceCredentialKind>>;
 
-export const defaultServiceCatalogue: ServiceCatalogue = Object.freeze({
+/**
+ * A frozen copy of a catalogue, entries included: an engine keeps this, so changing the object it was given (or the default one,
+ * which is itself such a copy) changes nothing any engine does.
+ */
+export const freezeCatalogue = (catalogue: ServiceCatalogue): ServiceCatalogue => {
+  const copy: Record<string, ServiceCredentialKind> = {};
+  for (const [serviceName, service] of Object.entries(catalogue)) {
+    copy[serviceName] = Object.freeze(service.kind === 'api-key' ? { kind: service.kind, secretPrefix: service.secretPrefix } : { kind: service.kind });
+  }
+  return Object.freeze(copy);
+};
+
+export const defaultServiceCatalogue: ServiceCatalogue = freezeCatalogue({
   'codecommit.amazonaws.com': { kind: 'password' },
   'cassandra.amazonaws.com': { kind: 'password' },
   'bedrock.amazonaws.com': { kind: 'api-key', secretPrefix: 'ABSK' },

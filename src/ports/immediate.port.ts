@@ -1,29 +1,23 @@
-import type { CreateCredentialCommand, CreateCredentialOutcome } from './credential-store.port.js';
+import type { CredentialStore } from './credential-store.port.js';
+import type { UserDirectory } from './user-directory.port.js';
+
+/** The two storage ports an operation reaches: credentials and users. */
+export interface Ports {
+  readonly store: CredentialStore;
+  readonly users: UserDirectory;
+}
 
 /**
- * An optional, synchronous face of a store and a user directory whose work is synchronous anyway (the embedded in-memory
- * adapters). With it, Create and Delete run start to finish without an await: same checks, same order, same answers, one promise
- * per operation instead of one per port call. Every adapter must implement the async ports; this one is only ever an addition, and
- * the composition root uses it only when it built both adapters itself.
+ * A port's synchronous face: the same methods with the same arguments, answering at once instead of with a promise. Adapters whose
+ * work is synchronous anyway (the embedded in-memory ones) implement it; an operation then runs start to finish without an await.
+ * It is only ever an addition: every adapter implements the async ports, and the composition root uses this face only when it
+ * built both adapters itself.
  */
-export interface UserIdentity {
-  readonly userId: string;
-  readonly userName: string;
-}
+export type Immediate<Port> = {
+  readonly [Method in keyof Port]: Port[Method] extends (...args: infer Args) => Promise<infer Answer> ? (...args: Args) => Answer : never;
+};
 
-export interface ImmediateUserLookup {
-  /** The user's identity, answered at once; the object may be the directory's own and must not be changed. */
-  findUserNow(accountId: string, userName: string): UserIdentity | undefined;
-}
-
-export interface ImmediateCredentialWrites {
-  /** `CredentialStore.createCredential`, answered at once. */
-  createCredentialNow(command: CreateCredentialCommand): CreateCredentialOutcome;
-  /** `CredentialStore.deleteCredential`, answered at once. */
-  deleteCredentialNow(accountId: string, credentialId: string, ownerId: string): boolean;
-}
-
-export interface ImmediateAdapters {
-  readonly users: ImmediateUserLookup;
-  readonly store: ImmediateCredentialWrites;
+export interface ImmediatePorts {
+  readonly store: Immediate<CredentialStore>;
+  readonly users: Immediate<UserDirectory>;
 }

@@ -23,7 +23,7 @@ describe('deriveServiceUserName', () => {
         let smallest = 0;
         while (takenSuffixes.includes(smallest)) smallest += 1;
         expect(derived).toBe(candidate(smallest));
-        expect(accountIdOfServiceUserName(derived)).toBe(acct);
+        expect(accountIdOfServiceUserName(derived)._unsafeUnwrap()).toBe(acct);
       }),
     );
   });
@@ -37,16 +37,16 @@ describe('API keys', () => {
   it('parse(format(alias, secret)) round-trips', () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[\w+=,.@-]{1,200}$/), fc.base64String({ minLength: 4 }), (alias, secret) => {
-        expect(parseApiKey('ABSK', formatApiKey('ABSK', alias, secret))).toEqual({ alias, secret });
+        expect(parseApiKey('ABSK', formatApiKey('ABSK', alias, secret))._unsafeUnwrap()).toEqual({ alias, secret });
       }),
     );
   });
 
   it('refuses keys with another prefix, bad base64, or no colon', () => {
-    expect(parseApiKey('ABSK', `XXXX${Buffer.from('a:b').toString('base64')}`)).toBeUndefined();
-    expect(parseApiKey('ABSK', 'ABSK****')).toBeUndefined();
-    expect(parseApiKey('ABSK', `ABSK${Buffer.from('nocolon').toString('base64')}`)).toBeUndefined();
-    expect(parseApiKey('ABSK', `ABSK${Buffer.from(':secret').toString('base64')}`)).toBeUndefined();
+    expect(parseApiKey('ABSK', `XXXX${Buffer.from('a:b').toString('base64')}`).isErr()).toBe(true);
+    expect(parseApiKey('ABSK', 'ABSK****').isErr()).toBe(true);
+    expect(parseApiKey('ABSK', `ABSK${Buffer.from('nocolon').toString('base64')}`).isErr()).toBe(true);
+    expect(parseApiKey('ABSK', `ABSK${Buffer.from(':secret').toString('base64')}`).isErr()).toBe(true);
   });
 });
 
@@ -56,13 +56,13 @@ describe('markers', () => {
       fc.property(fc.date({ noInvalidDate: true }), fc.stringMatching(/^\w{20,128}$/), (createDate, credentialId) => {
         const marker = encodeCredentialMarker({ createDate, credentialId });
         expect(marker).toMatch(/^[A-Za-z0-9_-]{1,320}$/);
-        expect(decodeCredentialMarker(marker)).toEqual({ createDate, credentialId });
-        expect(decodeUserMarker(marker)).toBeUndefined();
+        expect(decodeCredentialMarker(marker)._unsafeUnwrap()).toEqual({ createDate, credentialId });
+        expect(decodeUserMarker(marker).isErr()).toBe(true);
       }),
     );
     fc.assert(fc.property(fc.string(), (garbage) => void decodeCredentialMarker(garbage)));
-    expect(decodeUserMarker(encodeUserMarker('alice+1'))).toBe('alice+1');
-    expect(decodeCredentialMarker(Buffer.from('c1:9999999999999999:AAAAAAAAAAAAAAAAAAAA').toString('base64url'))).toBeUndefined();
+    expect(decodeUserMarker(encodeUserMarker('alice+1'))._unsafeUnwrap()).toBe('alice+1');
+    expect(decodeCredentialMarker(Buffer.from('c1:9999999999999999:AAAAAAAAAAAAAAAAAAAA').toString('base64url')).isErr()).toBe(true);
   });
 });
 

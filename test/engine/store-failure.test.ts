@@ -8,14 +8,7 @@ import {
   type CredentialStore,
   type UserDirectory,
 } from '../../src/index.js';
-import { CODECOMMIT, T0, expectError, okOf } from './support.js';
-
-const serviceFailure = {
-  code: 'ServiceFailure',
-  httpStatus: 500,
-  type: 'Receiver' as const,
-  message: 'The request processing has failed because of an unknown error, exception or failure.',
-};
+import { CODECOMMIT, T0, expectError, okOf, serviceFailure } from './support.js';
 
 describe('a failing store', () => {
   it('turns rejected and throwing port calls into ServiceFailure, reports the cause, and writes nothing', async () => {

@@ -15,6 +15,14 @@ export const KEYSPACES = 'cassandra.amazonaws.com';
 export const BEDROCK = 'bedrock.amazonaws.com';
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** What an adapter failure is answered with. */
+export const serviceFailure = {
+  code: 'ServiceFailure',
+  httpStatus: 500,
+  type: 'Receiver' as const,
+  message: 'The request processing has failed because of an unknown error, exception or failure.',
+};
+
 export const setup = (options: CredentialEngineOptions = {}, seed = 'test-seed') => {
   const clock = createManualClock(T0);
   const engine = createCredentialEngine({ clock, random: createSeededRandom(seed), ...options });

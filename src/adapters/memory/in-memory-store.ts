@@ -1,4 +1,3 @@
-import type { ImmediateCredentialWrites } from '../../ports/immediate.port.js';
 import type { StateReset } from '../../ports/state-reset.port.js';
 import { compareListingOrder, type CredentialRecord } from '../../domain/credential.js';
 import type { StoredStatus } from '../../domain/expiry.js';
@@ -13,7 +12,9 @@ import type {
   CredentialStore,
   CreationSnapshot,
 } from '../../ports/credential-store.port.js';
+import type { Immediate } from '../../ports/immediate.port.js';
 import { type Ordered, OrderedCredentials } from './ordered-credentials.js';
+import { promising } from './promising.js';
 
 /**
  * A credential as this store keeps it: one fixed-shape object with the dates as epoch milliseconds (a Date costs ~110 bytes of heap,
@@ -132,17 +133,11 @@ const ownerCredentialsFor = (owned: readonly Stored[] | undefined, serviceName: 
   return records;
 };
 
-/** The port, plus the synchronous Create and Delete of `immediate.port.ts` the engine uses when it runs on this store. */
-export interface ImmediateCredentialStore extends CredentialStore, ImmediateCredentialWrites, StateReset {}
-
 /**
- * The embedded default. Each method does all its work synchronously before its promise settles, so each is atomic with respect to
- * every other call: exactly the guarantee the port asks of a transactional store.
+ * The embedded default. Each method does all its work synchronously, so each is atomic with respect to every other call: exactly the
+ * guarantee the port asks of a transactional store. The engine it is built for calls this synchronous face directly.
  */
-
-export const createInMemoryStore = (): CredentialStore => createImmediateStore();
-
-export const createImmediateStore = (): ImmediateCredentialStore => {
+export const createImmediateStore = (): Immediate<CredentialStore & StateReset> => {
   const accounts = new Map<string, AccountState>();
   const account = (accountId: string): AccountState => {
     let state = accounts.get(accountId);
@@ -203,41 +198,26 @@ export const createImmediateStore = (): ImmediateCredentialStore => {
     state.all.replace(entry);
   };
 
-  const createCredentialNow = (command: CreateCredentialCommand): CreateCredentialOutcome => {
-    const state = account(command.accountId);
-    // Most accounts have never deleted a user: skip the lookup then.
-    if (state.closedOwners.size !== 0 && state.closedOwners.has(command.ownerId)) return { outcome: 'owner-closed' };
-    const owned = state.byOwner.get(command.ownerId);
-    const decision = command.decide(
-      new Snapshot(ownerCredentialsFor(owned, command.serviceName), state.byServiceUserName.get(command.serviceName)),
-    );
-    if (decision.isErr()) return { outcome: 'rejected', error: decision.error };
-    // The store keeps its own copy (Stored), so the record `decide` made is the caller's alone.
-    index(state, Stored.of(decision.value), owned);
-    return { outcome: 'created', record: decision.value };
-  };
-
-  const deleteCredentialNow = (accountId: string, credentialId: string, ownerId: string): boolean => {
-    const state = accounts.get(accountId);
-    const current = state?.byId.get(credentialId);
-    if (state === undefined || current === undefined || current.ownerId !== ownerId) return false;
-    unindex(state, current);
-    return true;
-  };
-
   return {
-    createCredentialNow,
-    deleteCredentialNow,
-
-    async createCredential(command: CreateCredentialCommand): Promise<CreateCredentialOutcome> {
-      return createCredentialNow(command);
+    createCredential(command: CreateCredentialCommand): CreateCredentialOutcome {
+      const state = account(command.accountId);
+      // Most accounts have never deleted a user: skip the lookup then.
+      if (state.closedOwners.size !== 0 && state.closedOwners.has(command.ownerId)) return { outcome: 'owner-closed' };
+      const owned = state.byOwner.get(command.ownerId);
+      const decision = command.decide(
+        new Snapshot(ownerCredentialsFor(owned, command.serviceName), state.byServiceUserName.get(command.serviceName)),
+      );
+      if (decision.isErr()) return { outcome: 'rejected', error: decision.error };
+      // The store keeps its own copy (Stored), so the record `decide` made is the caller's alone.
+      index(state, Stored.of(decision.value), owned);
+      return { outcome: 'created', record: decision.value };
     },
 
-    async getCredential(accountId: string, credentialId: string) {
+    getCredential(accountId: string, credentialId: string) {
       return accounts.get(accountId)?.byId.get(credentialId)?.toRecord();
     },
 
-    async updateCredential(accountId: string, credentialId: string, ownerId: string, change: CredentialChange) {
+    updateCredential(accountId: string, credentialId: string, ownerId: string, change: CredentialChange) {
       const state = accounts.get(accountId);
       const current = state?.byId.get(credentialId);
       if (state === undefined || current === undefined || current.ownerId !== ownerId) return undefined;
@@ -246,11 +226,15 @@ export const createImmediateStore = (): ImmediateCredentialStore => {
       return updated.toRecord();
     },
 
-    async deleteCredential(accountId: string, credentialId: string, ownerId: string) {
-      return deleteCredentialNow(accountId, credentialId, ownerId);
+    deleteCredential(accountId: string, credentialId: string, ownerId: string) {
+      const state = accounts.get(accountId);
+      const current = state?.byId.get(credentialId);
+      if (state === undefined || current === undefined || current.ownerId !== ownerId) return false;
+      unindex(state, current);
+      return true;
     },
 
-    async listCredentials(query: CredentialQuery): Promise<CredentialPage> {
+    listCredentials(query: CredentialQuery): CredentialPage {
       const state = accounts.get(query.accountId);
       if (state === undefined) return { items: [], hasMore: false };
       const { serviceName, after, limit } = query;
@@ -274,11 +258,11 @@ export const createImmediateStore = (): ImmediateCredentialStore => {
       return { items: toRecords(page.items), hasMore: page.hasMore };
     },
 
-    async findByServiceUserName(accountId: string, serviceName: string, key: string) {
+    findByServiceUserName(accountId: string, serviceName: string, key: string) {
       return accounts.get(accountId)?.byServiceUserName.get(serviceName)?.get(key)?.toRecord();
     },
 
-    async closeOwner(accountId: string, ownerId: string) {
+    closeOwner(accountId: string, ownerId: string): 'closed' | 'has-credentials' {
       const state = account(accountId);
       if ((state.byOwner.get(ownerId)?.length ?? 0) > 0) return 'has-credentials';
       state.byOwner.delete(ownerId);
@@ -286,13 +270,16 @@ export const createImmediateStore = (): ImmediateCredentialStore => {
       return 'closed';
     },
 
-    async reopenOwner(accountId: string, ownerId: string) {
+    reopenOwner(accountId: string, ownerId: string): void {
       accounts.get(accountId)?.closedOwners.delete(ownerId);
     },
 
-    async resetState(accountId?: string) {
+    resetState(accountId?: string): void {
       if (accountId === undefined) accounts.clear();
       else accounts.delete(accountId);
     },
   };
 };
+
+/** The store as the async port, for an engine or a test that is handed one (and the endpoint, whose reset path empties it). */
+export const createInMemoryStore = (): CredentialStore & StateReset => promising<CredentialStore & StateReset>(createImmediateStore());

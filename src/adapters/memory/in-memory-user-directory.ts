@@ -1,23 +1,41 @@
-import type { ImmediateUserLookup, UserIdentity } from '../../ports/immediate.port.js';
+import type { Immediate } from '../../ports/immediate.port.js';
 import type { StateReset } from '../../ports/state-reset.port.js';
 import { userNameKey, type UserRecord } from '../../domain/user.js';
 import type { UserDirectory, UserPage, UserQuery } from '../../ports/user-directory.port.js';
+import { promising } from './promising.js';
 import { SortedKeys } from './sorted-keys.js';
 
-/** A user as kept here: createDate as epoch ms (a Date costs ~110 bytes of heap), a fresh UserRecord on every read. */
-class StoredUser {
+/**
+ * A user as kept here, and as the engine reads it: createDate is kept as epoch ms (a Date costs ~110 bytes of heap) and made a fresh
+ * Date on each read. Frozen, so the engine can be handed the stored user itself.
+ */
+class StoredUser implements UserRecord {
+  readonly #createTime: number;
+
   constructor(
     readonly accountId: string,
     readonly userName: string,
     readonly userId: string,
     readonly path: string,
-    readonly createTime: number,
-  ) {}
+    createTime: number,
+  ) {
+    this.#createTime = createTime;
+    Object.freeze(this);
+  }
 
-  toRecord(): UserRecord {
-    return { accountId: this.accountId, userName: this.userName, userId: this.userId, path: this.path, createDate: new Date(this.createTime) };
+  get createDate(): Date {
+    return new Date(this.#createTime);
   }
 }
+
+/** A plain copy of a user, as the async port hands it out. */
+const plainRecord = (user: UserRecord): UserRecord => ({
+  accountId: user.accountId,
+  userName: user.userName,
+  userId: user.userId,
+  path: user.path,
+  createDate: user.createDate,
+});
 
 /** The users of one account: by case-folded name, and those names in order for ListUsers pages. */
 interface AccountUsers {
@@ -25,21 +43,12 @@ interface AccountUsers {
   readonly ordered: SortedKeys;
 }
 
-/** The port, plus the synchronous lookup of `immediate.port.ts` the engine uses when it runs on this directory. */
-export interface ImmediateUserDirectory extends UserDirectory, ImmediateUserLookup, StateReset {}
-
-/** Users keyed by case-folded name within each account; every method is atomic (no await inside). */
-export const createInMemoryUserDirectory = (): UserDirectory => createImmediateUserDirectory();
-
-export const createImmediateUserDirectory = (): ImmediateUserDirectory => {
+/** Users keyed by case-folded name within each account; every method is atomic (synchronous). The engine calls this face directly. */
+export const createImmediateUserDirectory = (): Immediate<UserDirectory & StateReset> => {
   const accounts = new Map<string, AccountUsers>();
 
   return {
-    findUserNow(accountId: string, userName: string): UserIdentity | undefined {
-      return accounts.get(accountId)?.byKey.get(userNameKey(userName));
-    },
-
-    async createUser(record: UserRecord) {
+    createUser(record: UserRecord): 'created' | 'exists' {
       let users = accounts.get(record.accountId);
       if (users === undefined) {
         users = { byKey: new Map(), ordered: new SortedKeys() };
@@ -52,11 +61,11 @@ export const createImmediateUserDirectory = (): ImmediateUserDirectory => {
       return 'created';
     },
 
-    async getUser(accountId: string, userName: string) {
-      return accounts.get(accountId)?.byKey.get(userNameKey(userName))?.toRecord();
+    getUser(accountId: string, userName: string) {
+      return accounts.get(accountId)?.byKey.get(userNameKey(userName));
     },
 
-    async listUsers(query: UserQuery): Promise<UserPage> {
+    listUsers(query: UserQuery): UserPage {
       const users = accounts.get(query.accountId);
       if (users === undefined) return { items: [], hasMore: false };
       const { pathPrefix, limit } = query;
@@ -69,13 +78,13 @@ export const createImmediateUserDirectory = (): ImmediateUserDirectory => {
           hasMore = true;
           return false;
         }
-        items.push(user.toRecord());
+        items.push(plainRecord(user));
         return true;
       });
       return { items, hasMore };
     },
 
-    async deleteUser(accountId: string, userName: string, userId: string) {
+    deleteUser(accountId: string, userName: string, userId: string) {
       const users = accounts.get(accountId);
       const key = userNameKey(userName);
       if (users?.byKey.get(key)?.userId !== userId) return false;
@@ -84,9 +93,24 @@ export const createImmediateUserDirectory = (): ImmediateUserDirectory => {
       return true;
     },
 
-    async resetState(accountId?: string) {
+    resetState(accountId?: string): void {
       if (accountId === undefined) accounts.clear();
       else accounts.delete(accountId);
     },
   };
+};
+
+/**
+ * The directory as the async port: plain copies of its users, for an engine or a test that is handed one (and the endpoint, whose
+ * reset path empties it).
+ */
+export const createInMemoryUserDirectory = (): UserDirectory & StateReset => {
+  const directory = createImmediateUserDirectory();
+  return promising<UserDirectory & StateReset>({
+    ...directory,
+    getUser: (accountId, userName) => {
+      const user = directory.getUser(accountId, userName);
+      return user === undefined ? undefined : plainRecord(user);
+    },
+  });
 };

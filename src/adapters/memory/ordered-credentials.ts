@@ -9,76 +9,97 @@ export interface Ordered {
 const compare = (a: Ordered, createTime: number, credentialId: string): number =>
   compareListingOrder(a.createTime, a.credentialId, createTime, credentialId);
 
-/** How many of the newest entries `indexOf` checks before its binary search. */
-const RECENT = 4;
+/** At most this many entries per chunk: an insert or a removal anywhere moves at most this many array slots. */
+const CHUNK_SIZE = 512;
+
+/** Index of the first entry of `entries` strictly after the position (or at it, when `inclusive`). */
+const lowerBound = (entries: readonly Ordered[], createTime: number, credentialId: string, inclusive: boolean): number => {
+  let low = 0;
+  let high = entries.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    const order = compare(entries[middle] as Ordered, createTime, credentialId);
+    if (order < 0 || (!inclusive && order === 0)) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+};
 
 /**
- * Entries kept in listing order (that of `compareCredentialPositions`), so a page is a binary search and a slice rather than a scan
- * and a sort. Creates arrive in clock order, so an insert is almost always an append.
+ * Entries kept in listing order (that of `compareCredentialPositions`), as a list of sorted chunks: a page is two binary searches
+ * and a walk, and an insert or a removal anywhere (deleting an old credential among a million) splices one chunk, never the whole
+ * index. Creates arrive in clock order, so an insert is almost always an append to the last chunk.
  */
 export class OrderedCredentials<T extends Ordered> {
-  private readonly entries: T[] = [];
+  private readonly chunks: T[][] = [];
 
-  get size(): number {
-    return this.entries.length;
-  }
-
-  /** Index of the first entry strictly after the position (or of the position itself when `inclusive`). */
-  private lowerBound(createTime: number, credentialId: string, inclusive: boolean): number {
+  /** The chunk that holds the position or would: the last one whose first entry is at or before it, else the first. */
+  private chunkIndexFor(createTime: number, credentialId: string): number {
     let low = 0;
-    let high = this.entries.length;
+    let high = this.chunks.length - 1;
     while (low < high) {
-      const middle = (low + high) >>> 1;
-      const order = compare(this.entries[middle] as T, createTime, credentialId);
-      if (order < 0 || (!inclusive && order === 0)) low = middle + 1;
-      else high = middle;
+      const middle = (low + high + 1) >>> 1;
+      if (compare((this.chunks[middle] as T[])[0] as T, createTime, credentialId) <= 0) low = middle;
+      else high = middle - 1;
     }
     return low;
   }
 
   insert(entry: T): void {
-    const last = this.entries.at(-1);
-    if (last === undefined || compare(last, entry.createTime, entry.credentialId) < 0) {
-      this.entries.push(entry);
+    const last = this.chunks.at(-1);
+    if (last === undefined) {
+      this.chunks.push([entry]);
       return;
     }
-    this.entries.splice(this.lowerBound(entry.createTime, entry.credentialId, true), 0, entry);
+    const chunkIndex =
+      compare(last.at(-1) as T, entry.createTime, entry.credentialId) < 0
+        ? this.chunks.length - 1
+        : this.chunkIndexFor(entry.createTime, entry.credentialId);
+    const chunk = this.chunks[chunkIndex] as T[];
+    chunk.splice(lowerBound(chunk, entry.createTime, entry.credentialId, true), 0, entry);
+    if (chunk.length > CHUNK_SIZE) this.chunks.splice(chunkIndex + 1, 0, chunk.splice(CHUNK_SIZE >>> 1));
   }
 
-  /**
-   * Where the entry with this id is, or -1. The last few entries are looked at first: the usual target is a credential created
-   * moments ago, and a binary search over a large index touches one cold entry per step.
-   */
-  private indexOf(entry: T): number {
-    const entries = this.entries;
-    for (let index = entries.length - 1, stop = Math.max(0, entries.length - RECENT); index >= stop; index -= 1) {
-      if ((entries[index] as T).credentialId === entry.credentialId) return index;
-    }
-    const index = this.lowerBound(entry.createTime, entry.credentialId, true);
-    return entries[index]?.credentialId === entry.credentialId ? index : -1;
+  /** Where the entry with this position and id is, if it is here. */
+  private find(entry: T): { readonly chunk: T[]; readonly chunkIndex: number; readonly index: number } | undefined {
+    if (this.chunks.length === 0) return undefined;
+    const chunkIndex = this.chunkIndexFor(entry.createTime, entry.credentialId);
+    const chunk = this.chunks[chunkIndex] as T[];
+    const index = lowerBound(chunk, entry.createTime, entry.credentialId, true);
+    return chunk[index]?.credentialId === entry.credentialId ? { chunk, chunkIndex, index } : undefined;
   }
 
   replace(entry: T): void {
-    const index = this.indexOf(entry);
-    if (index >= 0) this.entries[index] = entry;
+    const found = this.find(entry);
+    if (found !== undefined) found.chunk[found.index] = entry;
   }
 
   remove(entry: T): void {
-    const index = this.indexOf(entry);
+    const found = this.find(entry);
+    if (found === undefined) return;
     // The usual target is the newest entry: pop() drops it without the array of removed entries splice() builds.
-    if (index === this.entries.length - 1) this.entries.pop();
-    else if (index >= 0) this.entries.splice(index, 1);
+    if (found.index === found.chunk.length - 1) found.chunk.pop();
+    else found.chunk.splice(found.index, 1);
+    if (found.chunk.length === 0) this.chunks.splice(found.chunkIndex, 1);
   }
 
   /** Up to `limit` entries after `after` that satisfy `keep`, and whether more such entries follow. */
   page(after: CredentialPosition | undefined, limit: number, keep: (entry: T) => boolean): { items: T[]; hasMore: boolean } {
     const items: T[] = [];
-    const start = after === undefined ? 0 : this.lowerBound(after.createDate.getTime(), after.credentialId, false);
-    for (let index = start; index < this.entries.length; index += 1) {
-      const entry = this.entries[index] as T;
-      if (!keep(entry)) continue;
-      if (items.length === limit) return { items, hasMore: true };
-      items.push(entry);
+    let chunkIndex = 0;
+    let index = 0;
+    if (after !== undefined && this.chunks.length > 0) {
+      chunkIndex = this.chunkIndexFor(after.createDate.getTime(), after.credentialId);
+      index = lowerBound(this.chunks[chunkIndex] as T[], after.createDate.getTime(), after.credentialId, false);
+    }
+    for (; chunkIndex < this.chunks.length; chunkIndex += 1, index = 0) {
+      const chunk = this.chunks[chunkIndex] as T[];
+      for (; index < chunk.length; index += 1) {
+        const entry = chunk[index] as T;
+        if (!keep(entry)) continue;
+        if (items.length === limit) return { items, hasMore: true };
+        items.push(entry);
+      }
     }
     return { items, hasMore: false };
   }

@@ -81,11 +81,11 @@ const fixedSecret = (credential: SeedCredential): Result<FixedSecret | undefined
     const service = Object.hasOwn(defaultServiceCatalogue, credential.ServiceName) ? defaultServiceCatalogue[credential.ServiceName] : undefined;
     if (service?.kind !== 'api-key') return err(`ServiceCredentialSecret is only for API-key services; ${credential.ServiceName} is not one`);
     const parsed = parseApiKey(service.secretPrefix, key);
-    const bytes = parsed === undefined ? undefined : canonicalBase64Bytes(parsed.secret, API_KEY_SECRET_BYTES);
-    if (parsed === undefined || bytes === undefined || formatApiKey(service.secretPrefix, parsed.alias, parsed.secret) !== key) {
+    const bytes = parsed.isErr() ? undefined : canonicalBase64Bytes(parsed.value.secret, API_KEY_SECRET_BYTES);
+    if (parsed.isErr() || bytes === undefined || formatApiKey(service.secretPrefix, parsed.value.alias, parsed.value.secret) !== key) {
       return err(`ServiceCredentialSecret must be ${service.secretPrefix} + standard base64 of "<alias>:<standard base64 of 44 bytes>"`);
     }
-    return ok({ bytes, alias: parsed.alias });
+    return ok({ bytes, alias: parsed.value.alias });
   }
   return ok(undefined);
 };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { createImmediateStore } from '../../adapters/memory/in-memory-store.js';
-import { createImmediateUserDirectory } from '../../adapters/memory/in-memory-user-directory.js';
+import { createInMemoryStore } from '../../adapters/memory/in-memory-store.js';
+import { createInMemoryUserDirectory } from '../../adapters/memory/in-memory-user-directory.js';
 import type { SqlMaintenance } from '../../adapters/postgres/maintenance.js';
 import { cryptoRandom } from '../../adapters/system/crypto-random.js';
 import { type CredentialEngine, type CredentialStore, type UserDirectory, createCredentialEngine } from '../../index.js';
@@ -136,8 +136,8 @@ interface OpenedStore {
  */
 const openStore = async (config: ServeConfig): Promise<OpenedStore> => {
   if (config.store.kind === 'memory') {
-    const store = createImmediateStore();
-    const users = createImmediateUserDirectory();
+    const store = createInMemoryStore();
+    const users = createInMemoryUserDirectory();
     return { kind: 'memory', store, users, reset: bothReset(store, users), probe: async () => true, close: async () => undefined };
   }
   let postgres: PostgresAdapters | undefined;

@@ -25,7 +25,12 @@ const BEDROCK_KEY_PREFIX = 'ABSK';
 
 const nameOf = (presented: ReturnType<typeof parseHttpAuthorization>): string | undefined =>
   presented.match(
-    (credential) => (credential.kind === 'password' ? credential.userName : parseApiKey(BEDROCK_KEY_PREFIX, credential.apiKey)?.alias),
+    (credential) => credential.kind === 'password'
+        ? credential.userName
+        : parseApiKey(BEDROCK_KEY_PREFIX, credential.apiKey).match(
+            (key) => key.alias,
+            () => undefined,
+          ),
     () => undefined,
   );
 
@@ -38,7 +43,11 @@ const attemptOf = (
   door,
   outcome: outcome.isOk() ? 'accepted' : 'refused',
   presented,
-  accountId: outcome.isOk() ? outcome.value.AccountId : presented === undefined ? undefined : accountIdOfServiceUserName(presented),
+  accountId: outcome.isOk()
+    ? outcome.value.AccountId
+    : presented === undefined
+      ? undefined
+      : accountIdOfServiceUserName(presented).unwrapOr(undefined),
   reason: outcome.isErr() ? outcome.error.detail : undefined,
 });
 
