@@ -12,6 +12,7 @@ it('every snippet named after a file of test/examples is that file, byte for byt
     'test/examples/in-process.test.ts',
     'test/examples/iam-endpoint.global-setup.ts',
     'test/examples/with-endpoint.test.ts',
+    'test/examples/signatures-and-doors.test.ts',
     'test/examples/fixtures.json',
   ]);
   for (const [, path, block] of named) {

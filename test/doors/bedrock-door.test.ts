@@ -12,6 +12,7 @@ import { createManualClock } from '../../src/index.js';
 import { createBedrockServer } from '../../src/protocol/bedrock/bedrock-server.js';
 import { type ListeningDoor, listenDoor } from '../../src/protocol/front-door/door-server.js';
 import { type TestServer, iamClient, rejection, startTestServer } from '../protocol/helpers.js';
+import { bedrockClient, converseWith } from './bedrock-support.js';
 
 const clock = createManualClock(new Date('2026-01-01T00:00:00Z'));
 let iam: TestServer;
@@ -20,20 +21,9 @@ let door: ListeningDoor;
 let bedrockUrl: string;
 const logLines: string[] = [];
 
-/** The Bedrock Runtime SDK with bearer-token auth, as a user configures it for an API key (its default HTTP/2 handler). */
-const bedrock = (apiKey: string): BedrockRuntimeClient =>
-  new BedrockRuntimeClient({
-    region: 'us-east-1',
-    endpoint: bedrockUrl,
-    token: { token: apiKey },
-    authSchemePreference: ['httpBearerAuth'],
-    maxAttempts: 1,
-  });
+const bedrock = (apiKey: string): BedrockRuntimeClient => bedrockClient(bedrockUrl, apiKey);
 
-const converse = (apiKey: string, text = 'hello from the test') =>
-  bedrock(apiKey).send(
-    new ConverseCommand({ modelId: 'anthropic.claude-3-haiku-20240307-v1:0', messages: [{ role: 'user', content: [{ text }] }] }),
-  );
+const converse = (apiKey: string, text?: string) => converseWith(bedrock(apiKey), text);
 
 const apiKey = async (userName: string, CredentialAgeDays?: number) => {
   const created = await client.send(

@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { CreateServiceSpecificCredentialCommand, CreateUserCommand, ListUsersCommand } from '@aws-sdk/client-iam';
 import cassandra from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/protocol/cli/serve-options.js';
 import { iamClient } from '../protocol/helpers.js';
+import { bedrockClient, converseWith } from './bedrock-support.js';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const MAIN = join(ROOT, 'src/protocol/cli/main.ts');
@@ -147,16 +147,10 @@ describe('the serve command with every front door', () => {
     expect((await fetch(`${urls.bedrock}/model/m/converse`, { method: 'POST', body: '{}' })).status).toBe(403);
 
     const key = await iam.send(new CreateServiceSpecificCredentialCommand({ UserName: 'alice', ServiceName: 'bedrock.amazonaws.com' }));
-    const bedrockClient = new BedrockRuntimeClient({
-      region: 'us-east-1',
-      endpoint: urls.bedrock,
-      token: { token: key.ServiceSpecificCredential!.ServiceCredentialSecret! },
-      authSchemePreference: ['httpBearerAuth'],
-      maxAttempts: 1,
-    });
-    const converse = await bedrockClient.send(new ConverseCommand({ modelId: 'm', messages: [{ role: 'user', content: [{ text: 'still here' }] }] }));
+    const bedrockRuntime = bedrockClient(urls.bedrock, key.ServiceSpecificCredential!.ServiceCredentialSecret!);
+    const converse = await converseWith(bedrockRuntime, 'still here');
     expect(converse.output?.message?.content?.[0]?.text).toBe('still here');
-    bedrockClient.destroy();
+    bedrockRuntime.destroy();
 
     const password = await iam.send(new CreateServiceSpecificCredentialCommand({ UserName: 'alice', ServiceName: 'cassandra.amazonaws.com' }));
     const session = new cassandra.Client({

@@ -43,6 +43,7 @@ const body = `
     user: created.value.ServiceSpecificCredential.ServiceUserName,
     handler: typeof createIamRequestHandler(engine).handle,
     postgres: typeof createPostgresAdapters,
+    frontDoors: [typeof createBedrockServer, isRepositoryName('demo'), isRepositoryName('../etc')],
     health: health.Status,
   }));
 `;
@@ -57,7 +58,7 @@ const project = async (kind: 'commonjs' | 'module', source: string): Promise<unk
   return JSON.parse(stdout);
 };
 
-const EXPECTED = { user: 'alice-at-123456789012', handler: 'function', postgres: 'function', health: 'ok' };
+const EXPECTED = { user: 'alice-at-123456789012', handler: 'function', postgres: 'function', frontDoors: ['function', true, false], health: 'ok' };
 
 describe('the packed package', () => {
   it('loads with require() from a CommonJS project (a Jest project, say), every entry point', async () => {
@@ -65,6 +66,7 @@ describe('the packed package', () => {
 const { createCredentialEngine } = require('iam-service-credentials');
 const { startIamEndpoint, createIamRequestHandler } = require('iam-service-credentials/query');
 const { createPostgresAdapters } = require('iam-service-credentials/postgres');
+const { createBedrockServer, isRepositoryName } = require('iam-service-credentials/front-doors');
 (async () => {${body}})().catch((error) => { console.error(error); process.exit(1); });
 `;
     expect(await project('commonjs', source)).toEqual(EXPECTED);
@@ -75,6 +77,7 @@ const { createPostgresAdapters } = require('iam-service-credentials/postgres');
 import { createCredentialEngine } from 'iam-service-credentials';
 import { startIamEndpoint, createIamRequestHandler } from 'iam-service-credentials/query';
 import { createPostgresAdapters } from 'iam-service-credentials/postgres';
+import { createBedrockServer, isRepositoryName } from 'iam-service-credentials/front-doors';
 ${body}`;
     expect(await project('module', source)).toEqual(EXPECTED);
   });

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CreateServiceSpecificCredentialCommand, CreateUserCommand, ListUsersCommand } from '@aws-sdk/client-iam';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -38,14 +41,17 @@ const health = async (endpoint: IamEndpoint): Promise<{ status: number; body: Re
 const reset = (endpoint: IamEndpoint, query = ''): Promise<Response> => fetch(`${endpoint.url}/_iam-service-credentials/reset${query}`, { method: 'POST' });
 
 /** The same checks on every store: health answers, reset of one account leaves the others, reset of all empties everything. */
-const describeControlPaths = (storeName: string, store: () => Promise<{ store: string; dispose(): Promise<void> }>): void => {
+const describeControlPaths = (
+  storeName: string,
+  store: () => Promise<{ options: { store?: string; dataDir?: string }; dispose(): Promise<void> }>,
+): void => {
   describe(`control paths on the ${storeName} store`, () => {
     let endpoint: IamEndpoint;
     let dispose: () => Promise<void> = async () => undefined;
     beforeAll(async () => {
       const chosen = await store();
       dispose = chosen.dispose;
-      endpoint = await startIamEndpoint({ store: chosen.store, accountMap: { AKIDOTHER: { accountId: OTHER } } });
+      endpoint = await startIamEndpoint({ ...chosen.options, accountMap: { AKIDOTHER: { accountId: OTHER } } });
     });
     afterAll(async () => {
       await endpoint?.close();
@@ -109,7 +115,12 @@ const describeControlPaths = (storeName: string, store: () => Promise<{ store: s
   });
 };
 
-describeControlPaths('memory', async () => ({ store: 'memory', dispose: async () => undefined }));
+describeControlPaths('memory', async () => ({ options: { store: 'memory' }, dispose: async () => undefined }));
+
+describeControlPaths('pglite', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'iam-ssc-control-'));
+  return { options: { dataDir }, dispose: async () => rmSync(dataDir, { recursive: true, force: true }) };
+});
 
 /** A database of its own on the test server: resetting every account must not touch what other test files keep. */
 const freshDatabase = async (): Promise<{ url: string; drop(): Promise<void> }> => {
@@ -142,7 +153,7 @@ const freshDatabase = async (): Promise<{ url: string; drop(): Promise<void> }> 
 
 describeControlPaths('postgres', async () => {
   const database = await freshDatabase();
-  return { store: database.url, dispose: () => database.drop() };
+  return { options: { store: database.url }, dispose: () => database.drop() };
 });
 
 describe('health when the PostgreSQL store cannot be reached', () => {

@@ -1,6 +1,7 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { HttpRequest } from '@smithy/types';
+import type { IamRequestHandler } from '../../src/protocol/query/index.js';
 import { NodeSha256, type SignedRequest } from '../../src/protocol/sigv4/verify-signature.js';
 
 export interface Key {
@@ -14,6 +15,13 @@ export const SECRETS = new Map<string, string>([
   [KEY_A.accessKeyId, KEY_A.secretAccessKey],
   [KEY_B.accessKeyId, KEY_B.secretAccessKey],
 ]);
+
+/**
+ * The real IAM client, signing with `key` (one attempt: a refusal is not retried), of an endpoint at a URL or answered in-process by
+ * a request handler.
+ */
+export const signedClient = (where: string | IamRequestHandler, key: Key): IAMClient =>
+  new IAMClient({ region: 'us-east-1', ...(typeof where === 'string' ? { endpoint: where } : { requestHandler: where }), credentials: key, maxAttempts: 1 });
 
 /** The AWS SDK's signer, as a client uses it. */
 export const signer = (key: { accessKeyId: string; secretAccessKey: string }, region = 'us-east-1', service = 'iam'): SignatureV4 =>

@@ -7,13 +7,32 @@ import { type ListeningDoor, listenDoor } from '../front-door/door-server.js';
 import { createGitServer, defaultGitHttpBackend } from '../git/git-server.js';
 import type { FrontDoorsConfig } from './serve-options.js';
 
+/** Where a door listens: the address it is bound to and its port (the one chosen when 0 was asked for). */
+export interface DoorAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Where each started door listens; a door that was not asked for is absent. */
+export interface FrontDoorAddresses {
+  /** CodeCommit's Git smart HTTP: `url` is `http://HOST:PORT`; a repository `name` is cloned from `${url}/v1/repos/name`. */
+  readonly git?: DoorAddress & { readonly url: string };
+  /** The Bedrock Runtime stand-in: `url` is the `endpoint` of a `BedrockRuntimeClient`. */
+  readonly bedrock?: DoorAddress & { readonly url: string };
+  /** The CQL (Keyspaces) login: the driver's contact point is `${host}:${port}`. */
+  readonly keyspaces?: DoorAddress;
+}
+
 export interface RunningFrontDoors {
   /** One "listening on" line per door, for the caller to print after its own startup line. */
   readonly listeningLines: readonly string[];
+  readonly addresses: FrontDoorAddresses;
   close(graceMs?: number): Promise<void>;
 }
 
 const urlHost = (address: string): string => (address.includes(':') ? `[${address}]` : address);
+const addressOf = (door: ListeningDoor): DoorAddress => ({ host: door.address.address, port: door.address.port });
+const urlOf = (door: ListeningDoor): string => `http://${urlHost(door.address.address)}:${door.address.port}`;
 
 /**
  * Starts the front doors that were asked for, each on its own port, each with its own "listening on" line; `log` receives the
@@ -28,6 +47,7 @@ export const startFrontDoors = async (
 ): Promise<RunningFrontDoors> => {
   const started: ListeningDoor[] = [];
   const listeningLines: string[] = [];
+  const addresses: { -readonly [K in keyof FrontDoorAddresses]: FrontDoorAddresses[K] } = {};
   const loginLog = accessLog ? log : undefined;
   const options = loginLog === undefined ? {} : { log: loginLog };
   const closeAll = async (graceMs?: number): Promise<void> => {
@@ -46,21 +66,24 @@ export const startFrontDoors = async (
       }
       const door = await listenDoor(createGitServer(engine, { root, backend, ...options }), config.git.port, host);
       started.push(door);
-      listeningLines.push(`git (CodeCommit) door listening on http://${urlHost(door.address.address)}:${door.address.port}/v1/repos/<name> (repositories in ${root})`);
+      addresses.git = { ...addressOf(door), url: urlOf(door) };
+      listeningLines.push(`git (CodeCommit) door listening on ${addresses.git.url}/v1/repos/<name> (repositories in ${root})`);
     }
     if (config.bedrock !== undefined) {
       const door = await listenDoor(createBedrockServer(engine, options), config.bedrock.port, host);
       started.push(door);
-      listeningLines.push(`bedrock (Bedrock Runtime stand-in) door listening on http://${urlHost(door.address.address)}:${door.address.port}`);
+      addresses.bedrock = { ...addressOf(door), url: urlOf(door) };
+      listeningLines.push(`bedrock (Bedrock Runtime stand-in) door listening on ${addresses.bedrock.url}`);
     }
     if (config.keyspaces !== undefined) {
       const door = await listenDoor(createCqlServer(engine, options), config.keyspaces.port, host);
       started.push(door);
+      addresses.keyspaces = addressOf(door);
       listeningLines.push(`keyspaces (CQL native protocol v4) door listening on ${urlHost(door.address.address)}:${door.address.port}`);
     }
   } catch (cause) {
     await closeAll(0);
     throw cause;
   }
-  return { listeningLines, close: closeAll };
+  return { listeningLines, addresses, close: closeAll };
 };

@@ -26,6 +26,8 @@ export interface ServeConfig {
   readonly secretAccessKeys?: ReadonlyMap<string, string>;
   /** `--verify-signatures`: every request must be signed (SigV4) by one of secretAccessKeys. */
   readonly verifySignatures?: true;
+  /** The clock signatures are judged by (startIamEndpoint's `signatures.now`, for tests). Default: the system clock. */
+  readonly signatureClock?: () => Date;
   /** The service front doors asked for (--git-port/--git-root, --bedrock-port, --keyspaces-port); absent when none is. */
   readonly frontDoors?: FrontDoorsConfig;
   /** Serve `POST /_iam-service-credentials/reset` (the health path is always on). Default true; false with `--no-reset`. */

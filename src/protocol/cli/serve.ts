@@ -11,7 +11,7 @@ import { DEFAULT_AUTHENTICATE_PATH, createQueryServer } from '../http/index.js';
 import { loadSignatureV4 } from '../sigv4/verify-signature.js';
 import { SeedingRandom, type SeededCredential, applySeed, generatedSecretsTable } from './seed.js';
 import { type ServeConfig, type StoreChoice, describeStore } from './serve-options.js';
-import { type RunningFrontDoors, startFrontDoors } from './front-doors.js';
+import { type FrontDoorAddresses, type RunningFrontDoors, startFrontDoors } from './front-doors.js';
 
 /** What `createPostgresAdapters({ connectionString })` of src/adapters/postgres returns, and `createPGliteAdapters({ dataDir })`. */
 interface PostgresAdapters {
@@ -31,6 +31,8 @@ export interface RunningServer {
   readonly engine: CredentialEngine;
   /** The credentials `--seed` created, with their secrets (fixed or generated); empty without a seed. */
   readonly seeded: readonly SeededCredential[];
+  /** Where the front doors that were asked for listen (the ports chosen when 0 was given); empty without any. */
+  readonly frontDoors: FrontDoorAddresses;
   /** Stops accepting connections, lets requests in flight finish (up to `graceMs`), then closes the store. */
   close(graceMs?: number): Promise<void>;
 }
@@ -203,7 +205,14 @@ export const startServer = async (config: ServeConfig, io: ServeIo): Promise<Run
     controlPaths: controls,
     ...(config.accessLog ? { log: io.log } : {}),
     ...(config.authenticateEndpoint ? { authenticatePath: DEFAULT_AUTHENTICATE_PATH } : {}),
-    ...(config.verifySignatures === true ? { signatures: { secretAccessKeys: config.secretAccessKeys ?? new Map<string, string>() } } : {}),
+    ...(config.verifySignatures === true
+      ? {
+          signatures: {
+            secretAccessKeys: config.secretAccessKeys ?? new Map<string, string>(),
+            ...(config.signatureClock === undefined ? {} : { now: config.signatureClock }),
+          },
+        }
+      : {}),
   });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -263,5 +272,5 @@ export const startServer = async (config: ServeConfig, io: ServeIo): Promise<Run
     })();
     return closing;
   };
-  return { url, port: address.port, engine, seeded, close };
+  return { url, port: address.port, engine, seeded, frontDoors: frontDoors?.addresses ?? {}, close };
 };

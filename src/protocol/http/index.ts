@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type RequestListener, type Server, type ServerResponse, createServer } from 'node:http';
 import type { CredentialEngine } from '../../index.js';
-import { type AccountMap, findAccountMapping, requestIdentity } from '../query/account-map.js';
+import { type AccountMap, type RequestIdentity, keyIdentity, requestIdentity } from '../query/account-map.js';
 import { CONTROL_PATH_PREFIX, type ControlPaths, answerControlPath } from './control-paths.js';
 import { type QueryRequest, type QueryResponse, answerQueryRequest, renderQueryError } from '../query/handle-query-request.js';
 import { type WireError, methodNotAllowed, requestEntityTooLarge } from '../query/wire-error.js';
@@ -143,7 +143,7 @@ interface SignatureCheck {
   readonly secretAccessKeys: SecretAccessKeys;
   readonly now: () => Date;
   /** The account and user a verified key acts as. */
-  readonly callerOf: (accessKeyId: string) => { readonly accountId: string | undefined; readonly userName: string | undefined };
+  readonly callerOf: (accessKeyId: string) => RequestIdentity;
 }
 
 /**
@@ -272,7 +272,7 @@ class Exchange {
           this.finishOrFail(refusal(outcome.error, path, requestId));
           return;
         }
-        ({ accountId: this.accountId, userName: this.callerUserName } = check.callerOf(outcome.value.accessKeyId));
+        ({ accountId: this.accountId, callerUserName: this.callerUserName } = check.callerOf(outcome.value.accessKeyId));
         this.verified = true;
         try {
           this.respond(body);
@@ -328,10 +328,7 @@ export const createQueryRequestListener = (engine: CredentialEngine, options: Qu
       : {
           secretAccessKeys: options.signatures.secretAccessKeys,
           now: options.signatures.now ?? (() => new Date()),
-          callerOf: (accessKeyId) => {
-            const mapping = findAccountMapping(accountMap, accessKeyId);
-            return { accountId: mapping?.accountId ?? options.accountId, userName: mapping?.userName };
-          },
+          callerOf: (accessKeyId) => keyIdentity(accountMap, options.accountId, accessKeyId),
         };
   const setup: ListenerSetup = { engine, limit, log, authenticatePath: options.authenticatePath, signatures, controls: options.controlPaths };
 

@@ -19,6 +19,18 @@ export const findAccountMapping = (map: AccountMap | undefined, accessKeyId: str
   return Object.hasOwn(record, accessKeyId) ? record[accessKeyId] : undefined;
 };
 
+/** Who a request acts as: an account (undefined: the engine's default) and, when the key belongs to one, the calling IAM user. */
+export interface RequestIdentity {
+  readonly accountId: string | undefined;
+  readonly callerUserName: string | undefined;
+}
+
+/** The account (and calling user) of an access key id: its mapping, else `defaultAccountId`. */
+export const keyIdentity = (map: AccountMap | undefined, defaultAccountId: string | undefined, accessKeyId: string | undefined): RequestIdentity => {
+  const mapping = findAccountMapping(map, accessKeyId);
+  return { accountId: mapping?.accountId ?? defaultAccountId, callerUserName: mapping?.userName };
+};
+
 /**
  * The account (and calling user) a request acts as: the mapping of the access key id its signature names, else `defaultAccountId`.
  * Without a map the access key id is not even looked for. Signatures are not checked here.
@@ -28,7 +40,4 @@ export const requestIdentity = (
   defaultAccountId: string | undefined,
   headers: QueryHeaders | undefined,
   queryString: string,
-): { readonly accountId: string | undefined; readonly callerUserName: string | undefined } => {
-  const mapping = map === undefined ? undefined : findAccountMapping(map, accessKeyIdOf(headers, queryString));
-  return { accountId: mapping?.accountId ?? defaultAccountId, callerUserName: mapping?.userName };
-};
+): RequestIdentity => keyIdentity(map, defaultAccountId, map === undefined ? undefined : accessKeyIdOf(headers, queryString));

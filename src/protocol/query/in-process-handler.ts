@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { type ResultAsync, okAsync } from 'neverthrow';
 import type { CredentialEngine } from '../../index.js';
-import { type AccountMap, requestIdentity } from './account-map.js';
+import type { SignatureOptions } from '../http/index.js';
+import { verifySignature } from '../sigv4/verify-signature.js';
+import { type AccountMap, type RequestIdentity, keyIdentity, requestIdentity } from './account-map.js';
 import { type QueryRequest, type QueryResponse, handleQueryRequest, renderQueryError } from './handle-query-request.js';
-import { methodNotAllowed } from './wire-error.js';
+import { type WireError, methodNotAllowed } from './wire-error.js';
 
 /**
  * The parts of the AWS SDK for JavaScript v3's `HttpRequest` (`@smithy/protocol-http`) this handler reads, restated here so the
@@ -48,9 +51,16 @@ export interface IamRequestHandler {
 export interface IamRequestHandlerOptions {
   /**
    * Access key id (of the request the SDK signed) -> account, as on the endpoint (`QueryServerOptions.accountMap`): a client built with
-   * `credentials: { accessKeyId: 'AKIDALICE', … }` acts as the mapped account and user. Signatures are not checked.
+   * `credentials: { accessKeyId: 'AKIDALICE', … }` acts as the mapped account and user. Signatures are not checked unless `signatures`.
    */
   readonly accountMap?: AccountMap;
+  /**
+   * Opt-in SigV4 verification, as the endpoint's `--verify-signatures` (off when absent): every request must be signed for service
+   * `iam` by one of `secretAccessKeys`, within 15 minutes of `now()`, else it is refused with IAM's error (the SDK raises
+   * `SignatureDoesNotMatch`, `InvalidClientTokenId`, …) and nothing runs. A request that verifies acts as its key's `accountMap`
+   * entry, else `accountId`. Needs `@smithy/signature-v4` (installed with any AWS SDK v3 client).
+   */
+  readonly signatures?: SignatureOptions;
   /** The account of requests no mapping covers. Default: the engine's default account. */
   readonly accountId?: string;
   /** Makes request ids (`x-amzn-RequestId`, `$metadata.requestId`). Default: `crypto.randomUUID()`. */
@@ -59,16 +69,23 @@ export interface IamRequestHandlerOptions {
 
 const encoder = new TextEncoder();
 
+/** RFC 3986 percent-encoding, as the SDK's `escapeUri` (`encodeURIComponent` leaves `!'()*` alone; the SDK does not). */
+const escapeUri = (text: string): string => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/**
+ * The query string exactly as the SDK's own HTTP handlers put it on the wire (`buildQueryString` of @smithy/core: names sorted, each
+ * part escaped, a value-less name bare), so that what is verified and answered is what an endpoint would receive.
+ */
 const queryStringOf = (query: SdkHttpRequest['query']): string => {
   if (query === undefined) return '';
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query)) {
-    if (value === undefined) continue;
-    if (value === null) params.append(name, '');
-    else if (typeof value === 'string') params.append(name, value);
-    else for (const item of value) params.append(name, item ?? '');
+  const parts: string[] = [];
+  for (const name of Object.keys(query).sort()) {
+    const value = query[name];
+    const key = escapeUri(name);
+    if (Array.isArray(value)) for (const item of value as readonly (string | null)[]) parts.push(`${key}=${escapeUri(item ?? '')}`);
+    else parts.push(typeof value === 'string' ? `${key}=${escapeUri(value)}` : key);
   }
-  return params.toString();
+  return parts.join('&');
 };
 
 /** The body the SDK serialized: a string for the Query protocol; bytes or a stream are read as they come. */
@@ -99,12 +116,18 @@ const abortError = (reason: unknown): Error => {
  */
 export const createIamRequestHandler = (engine: CredentialEngine, options: IamRequestHandlerOptions = {}): IamRequestHandler => {
   const newRequestId = options.requestId ?? randomUUID;
-  const { accountMap, accountId: defaultAccountId } = options;
+  const { accountMap, accountId: defaultAccountId, signatures } = options;
   const answerRequest = (query: QueryRequest, method: string): Promise<QueryResponse> => {
     const upper = method.toUpperCase();
     if (upper === 'POST' || upper === 'GET') return handleQueryRequest(engine, query, { requestId: newRequestId });
     // As the endpoint answers it (no Allow header: the SDK never sends another method).
     return Promise.resolve(renderQueryError(methodNotAllowed(method), randomUUID()));
+  };
+  /** Who the request acts as: with signatures on, the key that signed it (verified), else the key id it names; or IAM's refusal. */
+  const identityOf = (request: SdkHttpRequest, queryString: string, body: string | Uint8Array): ResultAsync<RequestIdentity, WireError> => {
+    if (signatures === undefined) return okAsync(requestIdentity(accountMap, defaultAccountId, request.headers, queryString));
+    const received = { method: request.method, path: request.path, queryString, headers: request.headers, body, now: signatures.now?.() ?? new Date() };
+    return verifySignature(received, signatures.secretAccessKeys).map(({ accessKeyId }) => keyIdentity(accountMap, defaultAccountId, accessKeyId));
   };
   return {
     metadata: { handlerProtocol: 'http/1.1' },
@@ -112,23 +135,27 @@ export const createIamRequestHandler = (engine: CredentialEngine, options: IamRe
       const signal = handlerOptions?.abortSignal;
       if (isAborted(signal)) throw abortError(signal?.reason);
       const queryString = queryStringOf(request.query);
-      const { accountId, callerUserName } = requestIdentity(accountMap, defaultAccountId, request.headers, queryString);
-      const query: { -readonly [K in keyof QueryRequest]: QueryRequest[K] } = {
-        // As on the endpoint: only a POST's body is read (a GET carries its parameters in the query string).
-        body: request.method.toUpperCase() === 'POST' ? await bodyOf(request.body) : '',
-        queryString,
-        headers: request.headers,
-      };
-      if (accountId !== undefined) query.accountId = accountId;
-      if (callerUserName !== undefined) query.callerUserName = callerUserName;
-      const answer = await answerRequest(query, request.method);
+      // As on the endpoint: only a POST's body is read (a GET carries its parameters in the query string); what is read is verified.
+      const body = request.method.toUpperCase() === 'POST' ? await bodyOf(request.body) : '';
+      const identity = await identityOf(request, queryString, body);
+      let answer: QueryResponse;
+      if (identity.isErr()) {
+        // Refused before anything runs, as the endpoint refuses it (same code, status and XML).
+        answer = renderQueryError(identity.error, newRequestId());
+      } else {
+        const query: { -readonly [K in keyof QueryRequest]: QueryRequest[K] } = { body, queryString, headers: request.headers };
+        const { accountId, callerUserName } = identity.value;
+        if (accountId !== undefined) query.accountId = accountId;
+        if (callerUserName !== undefined) query.callerUserName = callerUserName;
+        answer = await answerRequest(query, request.method);
+      }
       // Aborted while the engine worked: the answer is dropped, as a closed socket would drop it (the operation itself has run).
       if (isAborted(signal)) throw abortError(signal?.reason);
-      const body = encoder.encode(answer.body);
+      const bytes = encoder.encode(answer.body);
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(answer.headers)) headers[name.toLowerCase()] = value;
-      headers['content-length'] = String(body.byteLength);
-      return { response: { statusCode: answer.status, headers, body } };
+      headers['content-length'] = String(bytes.byteLength);
+      return { response: { statusCode: answer.status, headers, body: bytes } };
     },
     updateHttpClientConfig: () => undefined,
     httpHandlerConfigs: () => ({}),

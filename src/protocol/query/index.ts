@@ -18,6 +18,8 @@ export { CONTROL_PATH_PREFIX, HEALTH_PATH, RESET_PATH } from '../http/control-pa
 export type { ControlPaths, HealthReport } from '../http/control-paths.js';
 export { startIamEndpoint } from './start-iam-endpoint.js';
 export type { IamEndpoint, IamEndpointOptions } from './start-iam-endpoint.js';
+export type { FrontDoorsConfig } from '../cli/serve-options.js';
+export type { DoorAddress, FrontDoorAddresses } from '../cli/front-doors.js';
 export { StartupError } from '../cli/serve.js';
 export type { SeedAccount, SeedCredential, SeedDocument, SeedUser, SeededCredential } from '../cli/seed.js';
 export { verifySignature } from '../sigv4/verify-signature.js';
