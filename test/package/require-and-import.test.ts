@@ -23,8 +23,8 @@ beforeAll(async () => {
   const tarball = readdirSync(dir).find((name) => name.endsWith('.tgz'));
   if (tarball === undefined) throw new Error('npm pack made no tarball');
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'throw-away', private: true }));
-  // pg: the optional peer dependency of iam-service-credentials/postgres.
-  await run(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-save', join(dir, tarball), 'pg'], { cwd: dir });
+  // pg and @electric-sql/pglite: the optional peer dependencies of iam-service-credentials/postgres and /pglite.
+  await run(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-save', join(dir, tarball), 'pg', '@electric-sql/pglite'], { cwd: dir });
 }, 300_000);
 
 afterAll(() => {
@@ -43,6 +43,7 @@ const body = `
     user: created.value.ServiceSpecificCredential.ServiceUserName,
     handler: typeof createIamRequestHandler(engine).handle,
     postgres: typeof createPostgresAdapters,
+    pglite: typeof createPGliteAdapters,
     frontDoors: [typeof createBedrockServer, isRepositoryName('demo'), isRepositoryName('../etc')],
     health: health.Status,
   }));
@@ -58,7 +59,7 @@ const project = async (kind: 'commonjs' | 'module', source: string): Promise<unk
   return JSON.parse(stdout);
 };
 
-const EXPECTED = { user: 'alice-at-123456789012', handler: 'function', postgres: 'function', frontDoors: ['function', true, false], health: 'ok' };
+const EXPECTED = { user: 'alice-at-123456789012', handler: 'function', postgres: 'function', pglite: 'function', frontDoors: ['function', true, false], health: 'ok' };
 
 describe('the packed package', () => {
   it('loads with require() from a CommonJS project (a Jest project, say), every entry point', async () => {
@@ -66,6 +67,7 @@ describe('the packed package', () => {
 const { createCredentialEngine } = require('iam-service-credentials');
 const { startIamEndpoint, createIamRequestHandler } = require('iam-service-credentials/query');
 const { createPostgresAdapters } = require('iam-service-credentials/postgres');
+const { createPGliteAdapters } = require('iam-service-credentials/pglite');
 const { createBedrockServer, isRepositoryName } = require('iam-service-credentials/front-doors');
 (async () => {${body}})().catch((error) => { console.error(error); process.exit(1); });
 `;
@@ -77,6 +79,7 @@ const { createBedrockServer, isRepositoryName } = require('iam-service-credentia
 import { createCredentialEngine } from 'iam-service-credentials';
 import { startIamEndpoint, createIamRequestHandler } from 'iam-service-credentials/query';
 import { createPostgresAdapters } from 'iam-service-credentials/postgres';
+import { createPGliteAdapters } from 'iam-service-credentials/pglite';
 import { createBedrockServer, isRepositoryName } from 'iam-service-credentials/front-doors';
 ${body}`;
     expect(await project('module', source)).toEqual(EXPECTED);
