@@ -46,8 +46,6 @@ export interface ServeIo {
 const redact = (text: string, config: ServeConfig): string =>
   config.store.kind === 'postgres' ? text.split(config.store.connectionString).join(describeStore(config.store)) : text;
 
-const POSTGRES_ADAPTER_MODULE = '../../adapters/postgres/index.js';
-
 /** The package version, for the health path: package.json sits three levels up from both src/protocol/cli and dist/protocol/cli. */
 const packageVersion = (): string => {
   try {
@@ -77,43 +75,44 @@ const bothReset = (store: StateReset, users: StateReset): StateReset => ({
   },
 });
 
-const loadPostgres = async (connectionString: string): Promise<PostgresAdapters> => {
-  let module: { createPostgresAdapters?: unknown };
-  try {
-    // A non-literal specifier: the adapter (and the optional `pg` peer dependency) is loaded only when a PostgreSQL store is asked for.
-    const specifier: string = POSTGRES_ADAPTER_MODULE;
-    module = (await import(specifier)) as { createPostgresAdapters?: unknown };
-  } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new StartupError(`the PostgreSQL store is unavailable: cannot load the PostgreSQL adapter (is the 'pg' package installed?): ${reason}`);
-  }
-  if (typeof module.createPostgresAdapters !== 'function') {
-    throw new StartupError('the PostgreSQL store is unavailable: the PostgreSQL adapter does not export createPostgresAdapters');
-  }
-  return (await (module.createPostgresAdapters as (options: { connectionString: string }) => PostgresAdapters | Promise<PostgresAdapters>)({
-    connectionString,
-  })) as PostgresAdapters;
+/** An optional store adapter: the module that makes it, the factory it exports, and what to say when it cannot be loaded. */
+interface OptionalAdapter {
+  readonly module: string;
+  readonly factory: 'createPostgresAdapters' | 'createPGliteAdapters';
+  /** How the store is named in a startup error, e.g. "the PostgreSQL store". */
+  readonly store: string;
+  readonly hint: string;
+}
+
+const POSTGRES_ADAPTER: OptionalAdapter = {
+  module: '../../adapters/postgres/index.js',
+  factory: 'createPostgresAdapters',
+  store: 'the PostgreSQL store',
+  hint: "cannot load the PostgreSQL adapter (is the 'pg' package installed?)",
 };
 
-const PGLITE_ADAPTER_MODULE = '../../adapters/pglite/index.js';
+const PGLITE_ADAPTER: OptionalAdapter = {
+  module: '../../adapters/pglite/index.js',
+  factory: 'createPGliteAdapters',
+  store: 'the --data-dir store',
+  hint: "cannot load the PGlite adapter (is the '@electric-sql/pglite' package installed? npm install @electric-sql/pglite)",
+};
 
-const loadPGlite = async (dataDir: string): Promise<PostgresAdapters> => {
-  let module: { createPGliteAdapters?: unknown };
+/**
+ * Loads an adapter only when its store is asked for (a non-literal specifier, so its optional peer dependency, `pg` or
+ * `@electric-sql/pglite`, need not be installed otherwise), and makes the adapters with `options`.
+ */
+const loadAdapters = async (adapter: OptionalAdapter, options: { connectionString: string } | { dataDir: string }): Promise<PostgresAdapters> => {
+  let module: Record<string, unknown>;
   try {
-    // Loaded only for --data-dir: the optional `@electric-sql/pglite` peer dependency need not be installed otherwise.
-    const specifier: string = PGLITE_ADAPTER_MODULE;
-    module = (await import(specifier)) as { createPGliteAdapters?: unknown };
+    const specifier: string = adapter.module;
+    module = (await import(specifier)) as Record<string, unknown>;
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new StartupError(
-      `the --data-dir store is unavailable: cannot load the PGlite adapter (is the '@electric-sql/pglite' package installed? ` +
-        `npm install @electric-sql/pglite): ${reason}`,
-    );
+    throw new StartupError(`${adapter.store} is unavailable: ${adapter.hint}: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
-  if (typeof module.createPGliteAdapters !== 'function') {
-    throw new StartupError('the --data-dir store is unavailable: the PGlite adapter does not export createPGliteAdapters');
-  }
-  return (module.createPGliteAdapters as (options: { dataDir: string }) => PostgresAdapters)({ dataDir });
+  const factory = module[adapter.factory];
+  if (typeof factory !== 'function') throw new StartupError(`${adapter.store} is unavailable: the adapter does not export ${adapter.factory}`);
+  return (await (factory as (options: unknown) => PostgresAdapters | Promise<PostgresAdapters>)(options)) as PostgresAdapters;
 };
 
 const urlOf = (address: AddressInfo): string => {
@@ -145,7 +144,9 @@ const openStore = async (config: ServeConfig): Promise<OpenedStore> => {
   let postgres: PostgresAdapters | undefined;
   try {
     postgres =
-      config.store.kind === 'postgres' ? await loadPostgres(config.store.connectionString) : await loadPGlite(config.store.dataDir);
+      config.store.kind === 'postgres'
+        ? await loadAdapters(POSTGRES_ADAPTER, { connectionString: config.store.connectionString })
+        : await loadAdapters(PGLITE_ADAPTER, { dataDir: config.store.dataDir });
     await postgres.migrate();
     const adapters = postgres;
     const { store, users, maintenance } = adapters;
