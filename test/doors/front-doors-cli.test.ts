@@ -175,7 +175,7 @@ describe('the serve command with every front door', () => {
   }, 60_000);
 
   it('stops every door on SIGTERM', async () => {
-    const exited = new Promise<number | null>((resolveExit) => child.on('exit', (code) => resolveExit(code)));
+    const exited = new Promise<number | null>((resolveExit) => child.on('close', (code) => resolveExit(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(stdout).toContain('iam-service-credentials: stopped');

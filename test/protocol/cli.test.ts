@@ -145,7 +145,7 @@ const run = (args: string[], env: Record<string, string> = {}): Run => {
   let err = '';
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-  const exit = new Promise<number | null>((resolveExit) => child.on('exit', (code) => resolveExit(code)));
+  const exit = new Promise<number | null>((resolveExit) => child.on('close', (code) => resolveExit(code)));
   return { child, stdout: () => out, stderr: () => err, exit };
 };
 

@@ -77,7 +77,7 @@ describe('the command with --verify-signatures', () => {
     );
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-    const exit = new Promise<number | null>((resolveExit) => child.on('exit', resolveExit));
+    const exit = new Promise<number | null>((resolveExit) => child.on('close', resolveExit));
     try {
       let url: string | undefined;
       while (url === undefined) {
