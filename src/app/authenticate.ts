@@ -7,7 +7,7 @@ import { lookupService } from '../domain/service-catalogue.js';
 import { accountIdOfServiceUserName, serviceUserNameKey } from '../domain/service-user-name.js';
 import type { AuthenticateApiKeyRequest, AuthenticatedPrincipal, AuthenticateRequest } from '../domain/shapes.js';
 import type { EngineDependencies, RequestContext } from './engine-dependencies.js';
-import { type Operation, perform } from './operation.js';
+import { type Operation, answerOf } from './operation.js';
 
 /**
  * Verifies a presented credential the way the service would. Every failure is the same AuthenticationFailed, whatever the reason
@@ -26,7 +26,7 @@ function* verify(
   // A context names the only account whose credentials authenticate here (null or absent: any account, as null reads everywhere).
   const contextAccountId = ctx?.accountId;
   if (contextAccountId != null && contextAccountId !== accountId.value) return err(authenticationFailed('unknown service user name'));
-  const found = yield* perform((ports) => ports.store.findByServiceUserName(accountId.value, serviceName, serviceUserNameKey(presentedName)));
+  const found = yield* answerOf(deps.ports.store.findByServiceUserName(accountId.value, serviceName, serviceUserNameKey(presentedName)));
   // Checked even when nothing was found, so a wrong name costs the same time as a wrong secret.
   const secretMatches = secretMatchesDigest(presentedSecret, found?.secretDigest ?? '');
   if (found === undefined || found.serviceUserName !== presentedName) return err(authenticationFailed('unknown service user name'));

@@ -10,7 +10,7 @@ import type { CreateCredentialCommand } from '../ports/credential-store.port.js'
 import { type EngineDependencies, internalFailure, type RequestContext, resolveAccountId } from './engine-dependencies.js';
 import { findService } from './find-service.js';
 import { findUser } from './find-user.js';
-import { type Operation, perform } from './operation.js';
+import { type Operation, answerOf } from './operation.js';
 
 const validate = compileValidator<CreateServiceSpecificCredentialRequest>([userNameSpec(true), serviceNameSpec(true), credentialAgeDaysSpec]);
 
@@ -28,7 +28,7 @@ export function* createServiceSpecificCredential(
   const { UserName: userName, ServiceName: serviceName, CredentialAgeDays: credentialAgeDays } = input.value;
   const accountId = resolveAccountId(deps, ctx);
   if (accountId.isErr()) return err(accountId.error);
-  const user = yield* findUser(accountId.value, userName);
+  const user = yield* findUser(deps, accountId.value, userName);
   if (user.isErr()) return err(user.error);
   const service = findService(deps, serviceName);
   if (service.isErr()) return err(service.error);
@@ -61,7 +61,7 @@ export function* createServiceSpecificCredential(
       return decideNewCredential(credential, snapshot.ownerCredentials, (key) => snapshot.isServiceUserNameTaken(key));
     },
   };
-  const outcome = yield* perform((ports) => ports.store.createCredential(command));
+  const outcome = yield* answerOf(deps.ports.store.createCredential(command));
   switch (outcome.outcome) {
     case 'rejected':
       return err(outcome.error);

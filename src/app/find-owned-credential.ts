@@ -4,7 +4,7 @@ import { type IamError, noSuchCredential } from '../domain/iam-error.js';
 import type { UserRecord } from '../domain/user.js';
 import { type EngineDependencies, type RequestContext, resolveAccountId, subjectUserName } from './engine-dependencies.js';
 import { findUser } from './find-user.js';
-import { type PortRequest, perform } from './operation.js';
+import { answerOf, type Step } from './operation.js';
 
 export interface OwnedCredential {
   readonly accountId: string;
@@ -22,14 +22,14 @@ export function* findOwnedCredential(
   credentialId: string,
   requestedUserName: string | undefined,
   ctx: RequestContext | undefined,
-): Generator<PortRequest, Result<OwnedCredential, IamError>, unknown> {
+): Step<Result<OwnedCredential, IamError>> {
   const accountId = resolveAccountId(deps, ctx);
   if (accountId.isErr()) return err(accountId.error);
   const userName = subjectUserName(requestedUserName, ctx);
   if (userName.isErr()) return err(userName.error);
-  const user = yield* findUser(accountId.value, userName.value);
+  const user = yield* findUser(deps, accountId.value, userName.value);
   if (user.isErr()) return err(user.error);
-  const record = yield* perform((ports) => ports.store.getCredential(accountId.value, credentialId));
+  const record = yield* answerOf(deps.ports.store.getCredential(accountId.value, credentialId));
   if (record === undefined || record.ownerId !== user.value.userId) return err(noSuchCredential(credentialId));
   return ok({ accountId: accountId.value, user: user.value, record });
 }

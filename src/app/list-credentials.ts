@@ -12,7 +12,7 @@ import type { CredentialQuery } from '../ports/credential-store.port.js';
 import { type EngineDependencies, type RequestContext, resolveAccountId, subjectUserName } from './engine-dependencies.js';
 import { findService } from './find-service.js';
 import { findUser } from './find-user.js';
-import { type Operation, perform } from './operation.js';
+import { type Operation, answerOf } from './operation.js';
 import { DEFAULT_MAX_ITEMS, readMarker } from './paging.js';
 
 const validate = compileValidator<ListServiceSpecificCredentialsRequest>([
@@ -42,7 +42,7 @@ export function* listServiceSpecificCredentials(
   if (!allUsers) {
     const subject = subjectUserName(userName, ctx);
     if (subject.isErr()) return err(subject.error);
-    const user = yield* findUser(query.accountId, subject.value);
+    const user = yield* findUser(deps, query.accountId, subject.value);
     if (user.isErr()) return err(user.error);
     query.ownerId = user.value.userId;
   }
@@ -56,7 +56,7 @@ export function* listServiceSpecificCredentials(
   if (after.isErr()) return err(after.error);
   if (after.value !== undefined) query.after = after.value;
 
-  const page = yield* perform((ports) => ports.store.listCredentials(query));
+  const page = yield* answerOf(deps.ports.store.listCredentials(query));
   const now = deps.clock.now();
   const credentials: ServiceSpecificCredentialMetadata[] = [];
   for (const record of page.items) credentials.push(toCredentialMetadata(record, now));

@@ -9,7 +9,7 @@ import type { ResetServiceSpecificCredentialRequest, ResetServiceSpecificCredent
 import { compileValidator, credentialIdSpec, userNameSpec } from '../domain/validation.js';
 import type { EngineDependencies, RequestContext } from './engine-dependencies.js';
 import { findOwnedCredential } from './find-owned-credential.js';
-import { type Operation, perform } from './operation.js';
+import { type Operation, answerOf } from './operation.js';
 
 const validate = compileValidator<ResetServiceSpecificCredentialRequest>([userNameSpec(false), credentialIdSpec]);
 
@@ -32,7 +32,7 @@ export function* resetServiceSpecificCredential(
 
   const innerSecret = generateSecret(record.kind, deps.randomBytes);
   const change = { secretDigest: digestSecret(innerSecret) };
-  const updated = yield* perform((ports) => ports.store.updateCredential(accountId, record.credentialId, user.userId, change));
+  const updated = yield* answerOf(deps.ports.store.updateCredential(accountId, record.credentialId, user.userId, change));
   // Deleted since we read it.
   if (updated === undefined) return err(noSuchCredential(record.credentialId));
   const secret = shownSecret(updated.kind, updated.serviceUserName, lookupService(deps.services, updated.serviceName), innerSecret);

@@ -5,7 +5,7 @@ import type { EmptyResponse, UpdateServiceSpecificCredentialRequest } from '../d
 import { compileValidator, credentialIdSpec, statusSpec, userNameSpec } from '../domain/validation.js';
 import type { EngineDependencies, RequestContext } from './engine-dependencies.js';
 import { findOwnedCredential } from './find-owned-credential.js';
-import { type Operation, perform } from './operation.js';
+import { type Operation, answerOf } from './operation.js';
 
 const validate = compileValidator<UpdateServiceSpecificCredentialRequest>([userNameSpec(false), credentialIdSpec, statusSpec]);
 
@@ -31,7 +31,7 @@ export function* updateServiceSpecificCredential(
   if (status === 'Active' && isExpired(record.expirationDate, deps.clock.now())) {
     return err(credentialExpired(record.credentialId, 'reactivated'));
   }
-  const updated = yield* perform((ports) => ports.store.updateCredential(accountId, record.credentialId, user.userId, { status }));
+  const updated = yield* answerOf(deps.ports.store.updateCredential(accountId, record.credentialId, user.userId, { status }));
   // Deleted since we read it.
   return updated === undefined ? err(noSuchCredential(record.credentialId)) : ok({});
 }

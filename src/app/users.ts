@@ -17,7 +17,7 @@ import { compileValidator, markerSpec, maxItemsSpec, pathPrefixSpec, pathSpec, u
 import type { UserQuery } from '../ports/user-directory.port.js';
 import { type EngineDependencies, internalFailure, type RequestContext, resolveAccountId, subjectUserName } from './engine-dependencies.js';
 import { findUser } from './find-user.js';
-import { type Operation, perform } from './operation.js';
+import { type Operation, answerOf } from './operation.js';
 import { DEFAULT_MAX_ITEMS, readMarker } from './paging.js';
 
 const validateCreateUser = compileValidator<CreateUserRequest>([pathSpec, userNameSpec(true)]);
@@ -41,7 +41,7 @@ export function* createUser(deps: EngineDependencies, request: CreateUserRequest
     path: input.value.Path ?? '/',
     createDate: deps.clock.now(),
   };
-  const created = yield* perform((ports) => ports.users.createUser(record));
+  const created = yield* answerOf(deps.ports.users.createUser(record));
   return created === 'created' ? ok({ User: toUser(record) }) : err(userAlreadyExists(record.userName));
 }
 
@@ -53,7 +53,7 @@ export function* getUser(deps: EngineDependencies, request: GetUserRequest, ctx:
   if (accountId.isErr()) return err(accountId.error);
   const userName = subjectUserName(input.value.UserName, ctx);
   if (userName.isErr()) return err(userName.error);
-  const user = yield* findUser(accountId.value, userName.value);
+  const user = yield* findUser(deps, accountId.value, userName.value);
   return user.map((found) => ({ User: toUser(found) }));
 }
 
@@ -67,28 +67,28 @@ export function* deleteUser(deps: EngineDependencies, request: DeleteUserRequest
   const accountId = resolveAccountId(deps, ctx);
   if (accountId.isErr()) return err(accountId.error);
   const userName = input.value.UserName;
-  const found = yield* findUser(accountId.value, userName);
+  const found = yield* findUser(deps, accountId.value, userName);
   if (found.isErr()) return err(found.error);
   const user = found.value;
   // Where the directory and the store share a database (PostgreSQL, PGlite), both steps commit in one transaction: a failure
   // changes nothing.
   const atomic = deps.atomicUserRemoval;
   if (atomic !== undefined) {
-    const removed = yield* perform(() => atomic.removeUser(accountId.value, user.userName, user.userId));
+    const removed = yield* answerOf(atomic.removeUser(accountId.value, user.userName, user.userId));
     if (removed === 'has-credentials') return err(userHasCredentials());
     return removed === 'deleted' ? ok({}) : err(noSuchUser(userName));
   }
-  const closed = yield* perform((ports) => ports.store.closeOwner(accountId.value, user.userId));
+  const closed = yield* answerOf(deps.ports.store.closeOwner(accountId.value, user.userId));
   if (closed === 'has-credentials') return err(userHasCredentials());
   let deleted: boolean;
   try {
-    deleted = yield* perform((ports) => ports.users.deleteUser(accountId.value, user.userName, user.userId));
+    deleted = yield* answerOf(deps.ports.users.deleteUser(accountId.value, user.userName, user.userId));
   } catch (cause) {
     const failure = internalFailure(deps, cause);
     // The user is still there: reopen its owner so that the failed request leaves nothing changed. Should the store fail here
     // too, DeleteUser can simply be retried; the answer is the original failure either way.
     try {
-      yield* perform((ports) => ports.store.reopenOwner(accountId.value, user.userId));
+      yield* answerOf(deps.ports.store.reopenOwner(accountId.value, user.userId));
     } catch (reopenCause) {
       deps.onInternalError(reopenCause);
     }
@@ -110,7 +110,7 @@ export function* listUsers(deps: EngineDependencies, request: ListUsersRequest, 
   const query: Mutable<UserQuery> = { accountId: accountId.value, limit: input.MaxItems ?? DEFAULT_MAX_ITEMS };
   if (input.PathPrefix !== undefined) query.pathPrefix = input.PathPrefix;
   if (after.value !== undefined) query.afterUserNameKey = after.value;
-  const page = yield* perform((ports) => ports.users.listUsers(query));
+  const page = yield* answerOf(deps.ports.users.listUsers(query));
   const users: User[] = [];
   for (const record of page.items) users.push(toUser(record));
   const last = page.items.at(-1);

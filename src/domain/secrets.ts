@@ -65,9 +65,18 @@ export const digestSecret: (secret: string) => SecretDigest =
     ? (secret) => crypto.hash('sha256', secret, 'base64url')
     : (secret) => crypto.createHash('sha256').update(secret, 'utf8').digest('base64url');
 
+/** Every digest `digestSecret` makes: SHA-256 in base64url, 43 characters. */
+const DIGEST_LENGTH = 43;
+/** Scratch space for the two digests being compared (filled and compared synchronously, so one pair serves every call). */
+const presentedDigestBytes = Buffer.alloc(DIGEST_LENGTH);
+const storedDigestBytes = Buffer.alloc(DIGEST_LENGTH);
+
 /** Compares the digest of a presented secret with a stored digest in constant time. */
 export const secretMatchesDigest = (presented: string, stored: SecretDigest): boolean => {
-  const presentedDigest = Buffer.from(digestSecret(presented), 'utf8');
-  const storedDigest = Buffer.from(stored, 'utf8');
-  return presentedDigest.length === storedDigest.length && crypto.timingSafeEqual(presentedDigest, storedDigest);
+  const presentedDigest = digestSecret(presented);
+  if (presentedDigest.length !== DIGEST_LENGTH || stored.length !== DIGEST_LENGTH) return false;
+  // Digests are ASCII (base64url), so latin1 writes exactly their UTF-8 bytes, without a new Buffer per call.
+  presentedDigestBytes.write(presentedDigest, 'latin1');
+  storedDigestBytes.write(stored, 'latin1');
+  return crypto.timingSafeEqual(presentedDigestBytes, storedDigestBytes);
 };

@@ -56,7 +56,10 @@ export class OrderedCredentials<T extends Ordered> {
         ? this.chunks.length - 1
         : this.chunkIndexFor(entry.createTime, entry.credentialId);
     const chunk = this.chunks[chunkIndex] as T[];
-    chunk.splice(lowerBound(chunk, entry.createTime, entry.credentialId, true), 0, entry);
+    const at = lowerBound(chunk, entry.createTime, entry.credentialId, true);
+    // An append needs no splice (and no array of removed entries from it).
+    if (at === chunk.length) chunk.push(entry);
+    else chunk.splice(at, 0, entry);
     if (chunk.length > CHUNK_SIZE) this.chunks.splice(chunkIndex + 1, 0, chunk.splice(CHUNK_SIZE >>> 1));
   }
 
@@ -75,9 +78,16 @@ export class OrderedCredentials<T extends Ordered> {
   }
 
   remove(entry: T): void {
+    // The usual target is the newest entry, the last of the last chunk: dropped without a search.
+    const last = this.chunks.at(-1);
+    if (last !== undefined && last.at(-1)?.credentialId === entry.credentialId) {
+      last.pop();
+      if (last.length === 0) this.chunks.pop();
+      return;
+    }
     const found = this.find(entry);
     if (found === undefined) return;
-    // The usual target is the newest entry: pop() drops it without the array of removed entries splice() builds.
+    // pop() drops the last entry of a chunk without the array of removed entries splice() builds.
     if (found.index === found.chunk.length - 1) found.chunk.pop();
     else found.chunk.splice(found.index, 1);
     if (found.chunk.length === 0) this.chunks.splice(found.chunkIndex, 1);
