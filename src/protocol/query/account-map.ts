@@ -12,7 +12,7 @@ export interface AccountMapping {
 export type AccountMap = ReadonlyMap<string, AccountMapping> | Readonly<Record<string, AccountMapping>>;
 
 /** The mapping of one access key id, if the map has it (own properties only, for a record). */
-export const findAccountMapping = (map: AccountMap | undefined, accessKeyId: string | undefined): AccountMapping | undefined => {
+const findAccountMapping = (map: AccountMap | undefined, accessKeyId: string | undefined): AccountMapping | undefined => {
   if (map === undefined || accessKeyId === undefined) return undefined;
   if (map instanceof Map) return map.get(accessKeyId);
   const record = map as Readonly<Record<string, AccountMapping>>;
