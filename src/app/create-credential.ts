@@ -11,6 +11,7 @@ import { type EngineDependencies, internalFailure, type RequestContext, resolveA
 import { findService } from './find-service.js';
 import { findUser } from './find-user.js';
 import { type Operation, answerOf } from './operation.js';
+import { completeUserRemoval } from './users.js';
 
 const validate = compileValidator<CreateServiceSpecificCredentialRequest>([userNameSpec(true), serviceNameSpec(true), credentialAgeDaysSpec]);
 
@@ -66,7 +67,8 @@ export function* createServiceSpecificCredential(
     case 'rejected':
       return err(outcome.error);
     case 'owner-closed':
-      // DeleteUser closed the owner after we found the user.
+      // DeleteUser closed the owner after we found the user; the user is going, and this Create sees that it is gone.
+      yield* completeUserRemoval(deps, accountId.value, user.value);
       return err(noSuchUser(userName));
     case 'created': {
       const secret = shownSecret(kind, outcome.record.serviceUserName, service.value, innerSecret);

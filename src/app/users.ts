@@ -17,7 +17,7 @@ import { compileValidator, markerSpec, maxItemsSpec, pathPrefixSpec, pathSpec, u
 import type { UserQuery } from '../ports/user-directory.port.js';
 import { type EngineDependencies, internalFailure, type RequestContext, resolveAccountId, subjectUserName } from './engine-dependencies.js';
 import { findUser } from './find-user.js';
-import { type Operation, answerOf } from './operation.js';
+import { type Operation, type Step, answerOf } from './operation.js';
 import { DEFAULT_MAX_ITEMS, readMarker } from './paging.js';
 
 const validateCreateUser = compileValidator<CreateUserRequest>([pathSpec, userNameSpec(true)]);
@@ -80,22 +80,28 @@ export function* deleteUser(deps: EngineDependencies, request: DeleteUserRequest
   }
   const closed = yield* answerOf(deps.ports.store.closeOwner(accountId.value, user.userId));
   if (closed === 'has-credentials') return err(userHasCredentials());
-  let deleted: boolean;
-  try {
-    deleted = yield* answerOf(deps.ports.users.deleteUser(accountId.value, user.userName, user.userId));
-  } catch (cause) {
-    const failure = internalFailure(deps, cause);
-    // The user is still there: reopen its owner so that the failed request leaves nothing changed. Should the store fail here
-    // too, DeleteUser can simply be retried; the answer is the original failure either way.
-    try {
-      yield* answerOf(deps.ports.store.reopenOwner(accountId.value, user.userId));
-    } catch (reopenCause) {
-      deps.onInternalError(reopenCause);
-    }
-    return failure;
-  }
+  // The closure is never undone: reopening the owner after a failure here could let a Create give it a credential just before a
+  // concurrent DeleteUser of the same user removes it. So a failure here (ServiceFailure, outcome unknown, as after a timeout) leaves
+  // the deletion decided but unfinished, and the next Create or DeleteUser of this user finishes it (`completeUserRemoval`).
+  const deleted = yield* answerOf(deps.ports.users.deleteUser(accountId.value, user.userName, user.userId));
   // false: a concurrent DeleteUser removed this user first; its owner rightly stays closed.
   return deleted ? ok({}) : err(noSuchUser(userName));
+}
+
+/**
+ * Finishes a DeleteUser that closed the user's owner in the store but has not deleted the user: a Create found the user and was
+ * then refused with `owner-closed`. The closure decided the user's fate (that DeleteUser is still running, or its user-directory
+ * call failed), so the deletion is completed, never undone. Guarded by the UserId, it never removes a user created since under the
+ * same name. A failure here is reported and left for the next Create or DeleteUser to finish. Where removal is atomic
+ * (`atomicUserRemoval`) a closed owner's user is already gone and there is nothing to finish.
+ */
+export function* completeUserRemoval(deps: EngineDependencies, accountId: string, user: UserRecord): Step<void> {
+  if (deps.atomicUserRemoval !== undefined) return;
+  try {
+    yield* answerOf(deps.ports.users.deleteUser(accountId, user.userName, user.userId));
+  } catch (cause) {
+    deps.onInternalError(cause);
+  }
 }
 
 /** Users in the order of their case-folded names, from the marker on. */

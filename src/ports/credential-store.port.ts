@@ -38,15 +38,11 @@ export interface CredentialStore {
 
   /**
    * The first step of deleting a user: atomically refuses while the owner has any credential, otherwise marks the owner closed so
-   * that a create racing the deletion fails instead of leaving a credential behind for a deleted user.
+   * that a create racing the deletion fails instead of leaving a credential behind for a deleted user. A closure is for good:
+   * owners are UserIds, which are never reused, and undoing one could race a concurrent deletion of the same user.
    */
   closeOwner(accountId: string, ownerId: string): Promise<'closed' | 'has-credentials'>;
 
-  /**
-   * Undoes `closeOwner` when the user could not be deleted after all (the user directory failed), so that a failed DeleteUser
-   * leaves the user as it was. Reopening an owner that is not closed does nothing.
-   */
-  reopenOwner(accountId: string, ownerId: string): Promise<void>;
 }
 
 export interface CreationSnapshot {

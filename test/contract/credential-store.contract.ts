@@ -204,14 +204,6 @@ export const describeCredentialStoreContract = (name: string, makeAdapters: () =
       await created(store, engineLikeCreate({ ...ALICE, accountId: OTHER_ACCOUNT }));
     });
 
-    it('reopens a closed owner, after which creates succeed again; reopening an open owner does nothing', async () => {
-      await store.reopenOwner(ACCOUNT, ALICE.ownerId);
-      expect(await store.closeOwner(ACCOUNT, ALICE.ownerId)).toBe('closed');
-      expect(await store.createCredential(engineLikeCreate(ALICE))).toEqual({ outcome: 'owner-closed' });
-      await store.reopenOwner(ACCOUNT, ALICE.ownerId);
-      await created(store, engineLikeCreate(ALICE));
-      expect(await store.closeOwner(ACCOUNT, ALICE.ownerId)).toBe('has-credentials');
-    });
 
     it('closes an owner and fails every racing create, or refuses to close because a create won', async () => {
       const outcomes = await Promise.all([

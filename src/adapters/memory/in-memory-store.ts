@@ -270,9 +270,6 @@ export const createImmediateStore = (): Immediate<CredentialStore & StateReset> 
       return 'closed';
     },
 
-    reopenOwner(accountId: string, ownerId: string): void {
-      accounts.get(accountId)?.closedOwners.delete(ownerId);
-    },
 
     resetState(accountId?: string): void {
       if (accountId === undefined) accounts.clear();

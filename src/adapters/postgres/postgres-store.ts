@@ -200,9 +200,5 @@ export const createPostgresStore = (runner: QueryRunner, tables: Tables, retryPo
           return results.at(-2)?.rows[0]?.['has_credentials'] === false ? 'closed' : 'has-credentials';
         }),
       ),
-
-    reopenOwner: async (accountId, ownerId) => {
-      await runner.query(`DELETE FROM ${tables.closedOwners} WHERE account_id = $1 AND owner_id = $2`, [accountId, ownerId]);
-    },
   };
 };
