@@ -47,7 +47,6 @@ export const createCredentialEngine = (options: CredentialEngineOptions = {}): C
     defaultAccountId,
     defaultAccount: ok(defaultAccountId),
     ports,
-    portsAnswerAtOnce,
     clock: options.clock ?? systemClock,
     randomBytes,
     newId: createIdGenerator(randomBytes),

@@ -22,11 +22,10 @@ export interface EngineDependencies {
   /** `ok(defaultAccountId)`, made once: most requests act in the default account. */
   readonly defaultAccount: Ok<string, never>;
   /**
-   * The storage ports. When both are the embedded in-memory adapters, they are their synchronous faces and `portsAnswerAtOnce` is
-   * true: an operation then runs start to finish without an await (see `app/operation.ts`).
+   * The storage ports. When both are the embedded in-memory adapters, they are their synchronous faces: their answers come back at
+   * once and an operation runs start to finish without an await (see `app/operation.ts`).
    */
   readonly ports: Ports | ImmediatePorts;
-  readonly portsAnswerAtOnce: boolean;
   /**
    * The user directory's atomic DeleteUser (`ports/user-removal.port.ts`), present only when the directory keeps its users in the
    * store's own database (the PostgreSQL and PGlite adapters): DeleteUser then closes the owner and deletes the user in one step.
