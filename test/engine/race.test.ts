@@ -7,16 +7,7 @@ import {
   createManualClock,
   createSeededRandom,
 } from '../../src/index.js';
-import { CODECOMMIT, T0 } from './support.js';
-
-/** Every async method of a port goes through the scheduler, which picks the order in which their promises settle. */
-const scheduled = <T extends object>(s: fc.Scheduler, port: T): T => {
-  const wrapped: Record<string, unknown> = {};
-  for (const [name, method] of Object.entries(port)) {
-    wrapped[name] = typeof method === 'function' ? s.scheduleFunction((...args: unknown[]) => method.apply(port, args)) : method;
-  }
-  return wrapped as T;
-};
+import { CODECOMMIT, T0, scheduled } from './support.js';
 
 /** A stream of injected store failures: when the scheduler runs a call whose flag is set, that call rejects instead. */
 const failing = <T extends object>(port: T, failures: boolean[]): T => {

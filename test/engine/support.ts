@@ -1,3 +1,4 @@
+import type fc from 'fast-check';
 import type { ResultAsync } from 'neverthrow';
 import { expect } from 'vitest';
 import {
@@ -50,4 +51,13 @@ export const expectError = async <T>(
     type: 'Sender',
     ...expected,
   });
+};
+
+/** Every async method of a port goes through the scheduler, which picks the order in which their promises settle. */
+export const scheduled = <T extends object>(s: fc.Scheduler, port: T): T => {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(port)) {
+    wrapped[name] = typeof method === 'function' ? s.scheduleFunction((...args: unknown[]) => method.apply(port, args)) : method;
+  }
+  return wrapped as T;
 };

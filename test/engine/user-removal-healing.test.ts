@@ -9,7 +9,7 @@ import {
   type CredentialStore,
   type UserDirectory,
 } from '../../src/index.js';
-import { ACCOUNT, CODECOMMIT, T0, expectError, okOf, serviceFailure } from './support.js';
+import { ACCOUNT, CODECOMMIT, T0, expectError, okOf, scheduled, serviceFailure } from './support.js';
 
 // A store and a user directory from different places (an embedder's own directory, say) cannot delete a user in one transaction:
 // DeleteUser closes the owner in the store, then deletes the user in the directory. When that second step fails, the deletion is
@@ -85,15 +85,6 @@ describe('a DeleteUser that failed half-way (store and directory from different 
     await expectError(engine.getUser({ UserName: 'bob' }), noSuchBob);
   });
 });
-
-/** Every async method of a port goes through the scheduler, which picks the order in which their promises settle. */
-const scheduled = <T extends object>(s: fc.Scheduler, port: T): T => {
-  const wrapped: Record<string, unknown> = {};
-  for (const [name, method] of Object.entries(port)) {
-    wrapped[name] = typeof method === 'function' ? s.scheduleFunction((...args: unknown[]) => method.apply(port, args)) : method;
-  }
-  return wrapped as T;
-};
 
 /** Injected failures of the chosen methods: each call of one takes the next flag of a finite stream. */
 const failingRemoval = <T extends object>(port: T, methods: readonly string[], failures: readonly boolean[]): T => {
