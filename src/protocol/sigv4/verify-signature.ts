@@ -247,14 +247,14 @@ const signedHeaderBag = (request: SignedRequest, names: readonly string[]): Head
   return bag;
 };
 
-const smithyRequest = (request: SignedRequest, headers: HeaderBag, query: QueryParameterBag): HttpRequest => ({
+const smithyRequest = (request: SignedRequest, headers: HeaderBag, query: QueryParameterBag, body: Uint8Array): HttpRequest => ({
   method: request.method,
   protocol: 'http:',
   hostname: headerValue(request.headers, 'host') ?? '',
   path: request.path === '' ? '/' : request.path,
   query,
   headers,
-  body: bodyBytes(request.body),
+  body,
 });
 
 const signedHeaderList = (list: string): Result<string[], WireError> => {
@@ -291,7 +291,7 @@ const checkHeaderSigned = (request: SignedRequest, header: string, keys: SecretA
         region: scope.region,
         signedHeaders: names,
         signature,
-        request: smithyRequest(request, headers, queryBag(parseQuery(request.queryString))),
+        request: smithyRequest(request, headers, queryBag(parseQuery(request.queryString)), body),
         payloadClaimWrong: claimed !== undefined && claimed !== sha256Hex(body),
       };
     });
@@ -333,7 +333,7 @@ const checkPresigned = (request: SignedRequest, params: Map<string, string[]>, k
       signedHeaders: names,
       signature,
       expiresIn,
-      request: smithyRequest(request, signedHeaderBag(request, names), queryBag(params, PRESIGN_PARAMETERS)),
+      request: smithyRequest(request, signedHeaderBag(request, names), queryBag(params, PRESIGN_PARAMETERS), bodyBytes(request.body)),
       payloadClaimWrong: false,
     }));
   });
