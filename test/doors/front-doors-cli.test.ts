@@ -1,19 +1,17 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CreateServiceSpecificCredentialCommand, CreateUserCommand, ListUsersCommand } from '@aws-sdk/client-iam';
 import cassandra from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/protocol/cli/serve-options.js';
 import { iamClient } from '../protocol/helpers.js';
+import { type CommandProcess, runCommand } from '../support/serve-process.js';
 import { bedrockClient, converseWith } from './bedrock-support.js';
 
-const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-const MAIN = join(ROOT, 'src/protocol/cli/main.ts');
 const noFile = (): string => {
   throw new Error('no file expected');
 };
@@ -36,55 +34,30 @@ describe('front-door options', () => {
 
 describe('a front door that cannot start', () => {
   it('stops the command before it says it is listening: exit 1 and the reason', async () => {
-    const failed = await promisify(execFile)(
-      process.execPath,
-      ['--import', 'tsx', MAIN, 'serve', '--port', '0', '--git-port', '0', '--git-root', join(tmpdir(), 'no-such-git-root-for-doors')],
-      { cwd: ROOT, env: { ...process.env, NODE_NO_WARNINGS: '1' } },
-    ).then(
-      () => undefined,
-      (error: unknown) => error as { code: number; stdout: string; stderr: string },
-    );
-    expect(failed?.code).toBe(1);
-    expect(failed?.stderr).toMatch(/cannot start the front doors: --git-root .*no-such-git-root-for-doors is not a directory/);
-    expect(failed?.stdout).not.toContain('listening on');
+    const failed = runCommand(['serve', '--port', '0', '--git-port', '0', '--git-root', join(tmpdir(), 'no-such-git-root-for-doors')]);
+    expect((await failed.exit).code).toBe(1);
+    expect(failed.stderr()).toMatch(/cannot start the front doors: --git-root .*no-such-git-root-for-doors is not a directory/);
+    expect(failed.stdout()).not.toContain('listening on');
   }, 30_000);
 });
 
-let child: ChildProcess;
-let stdout = '';
-let stderr = '';
+let server: CommandProcess;
 let work: string;
 const urls: { iam: string; git: string; bedrock: string; keyspacesPort: number } = { iam: '', git: '', bedrock: '', keyspacesPort: 0 };
-
-const waitFor = async (pattern: RegExp): Promise<RegExpExecArray> => {
-  for (let tries = 0; tries < 600; tries++) {
-    const match = pattern.exec(stdout);
-    if (match !== null) return match;
-    if (child.exitCode !== null) throw new Error(`the server exited: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`no ${pattern} in ${stdout}`);
-};
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'doors-cli-'));
   await promisify(execFile)('git', ['init', '--bare', '-q', join(work, 'demo.git')]);
-  child = spawn(
-    process.execPath,
-    ['--import', 'tsx', MAIN, 'serve', '--port', '0', '--git-port', '0', '--git-root', work, '--bedrock-port', '0', '--keyspaces-port', '0'],
-    { cwd: ROOT, env: { ...process.env, NODE_NO_WARNINGS: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  urls.iam = (await waitFor(/iam-service-credentials listening on (http:\/\/\S+)/))[1]!;
-  urls.git = (await waitFor(/git \(CodeCommit\) door listening on (http:\/\/[^/\s]+)/))[1]!;
-  urls.bedrock = (await waitFor(/bedrock \(Bedrock Runtime stand-in\) door listening on (http:\/\/\S+)/))[1]!;
-  urls.keyspacesPort = Number((await waitFor(/keyspaces \(CQL native protocol v4\) door listening on \S+:(\d+)/))[1]);
+  server = runCommand(['serve', '--port', '0', '--git-port', '0', '--git-root', work, '--bedrock-port', '0', '--keyspaces-port', '0']);
+  urls.iam = (await server.waitFor(/iam-service-credentials listening on (http:\/\/\S+)/))[1]!;
+  urls.git = (await server.waitFor(/git \(CodeCommit\) door listening on (http:\/\/[^/\s]+)/))[1]!;
+  urls.bedrock = (await server.waitFor(/bedrock \(Bedrock Runtime stand-in\) door listening on (http:\/\/\S+)/))[1]!;
+  urls.keyspacesPort = Number((await server.waitFor(/keyspaces \(CQL native protocol v4\) door listening on \S+:(\d+)/))[1]);
 }, 60_000);
 
 afterAll(async () => {
-  if (child?.exitCode === null) {
-    child.kill('SIGKILL');
+  if (server?.child.exitCode === null) {
+    server.child.kill('SIGKILL');
   }
   if (work !== undefined) await rm(work, { recursive: true, force: true });
 });
@@ -136,7 +109,7 @@ describe('the serve command with every front door', () => {
     expect(answers[5]).toMatch(/^HTTP\/1\.1 431/);
     expect(answers[10]).toContain('too large');
     expect(answers[12]).toContain('Invalid or unsupported protocol version (66)');
-    expect(child.exitCode).toBeNull();
+    expect(server.child.exitCode).toBeNull();
 
     // Everything still answers: IAM, and each door.
     const iam = iamClient(urls.iam);
@@ -168,16 +141,15 @@ describe('the serve command with every front door', () => {
     } finally {
       await session.shutdown();
     }
-    expect(child.exitCode).toBeNull();
-    expect(stdout).toMatch(/ keyspaces login accepted user=alice-at-123456789012 account=123456789012 /);
-    expect(stdout).toMatch(/ bedrock login accepted user=alice-at-123456789012 account=123456789012 /);
-    expect(stdout).not.toContain(password.ServiceSpecificCredential!.ServicePassword!);
+    expect(server.child.exitCode).toBeNull();
+    expect(server.stdout()).toMatch(/ keyspaces login accepted user=alice-at-123456789012 account=123456789012 /);
+    expect(server.stdout()).toMatch(/ bedrock login accepted user=alice-at-123456789012 account=123456789012 /);
+    expect(server.stdout()).not.toContain(password.ServiceSpecificCredential!.ServicePassword!);
   }, 60_000);
 
   it('stops every door on SIGTERM', async () => {
-    const exited = new Promise<number | null>((resolveExit) => child.on('close', (code) => resolveExit(code)));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(stdout).toContain('iam-service-credentials: stopped');
+    server.child.kill('SIGTERM');
+    expect((await server.exit).code).toBe(0);
+    expect(server.stdout()).toContain('iam-service-credentials: stopped');
   }, 30_000);
 });

@@ -3,11 +3,9 @@
  * same directory, opens cleanly with every write the client saw succeed and none it saw fail or undone, the quota and ServiceUserName
  * uniqueness intact; and a second process opening a directory in use is refused with a clear message, touching nothing.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   CreateServiceSpecificCredentialCommand,
   CreateUserCommand,
@@ -16,44 +14,13 @@ import {
   ListServiceSpecificCredentialsCommand,
 } from '@aws-sdk/client-iam';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type CommandProcess, listeningUrl, runCommand } from '../support/serve-process.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const MAIN = join(ROOT, 'src/protocol/cli/main.ts');
 const USERS = ['alice', 'alice+1', 'bob', 'carol'];
 const SERVICES = ['codecommit.amazonaws.com', 'cassandra.amazonaws.com', 'bedrock.amazonaws.com'];
 const CLIENTS = 8;
 
-interface Run {
-  readonly child: ChildProcess;
-  readonly stdout: () => string;
-  readonly stderr: () => string;
-  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const serve = (dataDir: string): Run => {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', '0', '--quiet', '--data-dir', dataDir], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_NO_WARNINGS: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, stdout: () => out, stderr: () => err, exit };
-};
-
-const urlOf = async (run: Run): Promise<string> => {
-  for (;;) {
-    const match = /listening on (http:\/\/[^\s]+)/.exec(run.stdout());
-    if (match?.[1] !== undefined) return match[1];
-    const exited = await Promise.race([run.exit.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 50))]);
-    if (exited) throw new Error(`the server exited: ${run.stderr()}`);
-  }
-};
+const serve = (dataDir: string): CommandProcess => runCommand(['serve', '--port', '0', '--quiet', '--data-dir', dataDir]);
 
 const client = (url: string): IAMClient =>
   new IAMClient({
@@ -81,7 +48,7 @@ describe('serve --data-dir (PGlite)', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'iam-ssc-data-'));
     dirs.push(dataDir);
     const first = serve(dataDir);
-    const iam = client(await urlOf(first));
+    const iam = client(await listeningUrl(first));
     for (const UserName of USERS) await iam.send(new CreateUserCommand({ UserName }));
 
     // A second process on the same directory, while the first is alive: a clear error, exit 1, and the first is unharmed.
@@ -132,7 +99,7 @@ describe('serve --data-dir (PGlite)', () => {
 
     // The dead process's lock is stale: the restart takes it over and opens the database cleanly.
     const restarted = serve(dataDir);
-    const after = client(await urlOf(restarted));
+    const after = client(await listeningUrl(restarted));
     const present = new Map<string, { userName: string; serviceName: string; serviceUserName: string }>();
     for (const UserName of USERS) {
       const listed = await after.send(new ListServiceSpecificCredentialsCommand({ UserName }));
@@ -170,7 +137,7 @@ describe('serve --data-dir (PGlite)', () => {
     restarted.child.kill('SIGTERM');
     expect((await restarted.exit).code).toBe(0);
     const third = serve(dataDir);
-    await urlOf(third);
+    await listeningUrl(third);
     third.child.kill('SIGTERM');
     expect((await third.exit).code).toBe(0);
   });

@@ -1,6 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   CreateServiceSpecificCredentialCommand,
   CreateUserCommand,
@@ -8,10 +5,9 @@ import {
 } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import { HELP, describeStore, parseCommand } from '../../src/protocol/cli/serve-options.js';
+import { listeningUrl, runCommand } from '../support/serve-process.js';
 import { iamClient } from './helpers.js';
 
-const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-const MAIN = join(ROOT, 'src/protocol/cli/main.ts');
 const noFile = (): string => {
   throw new Error('no file expected');
 };
@@ -128,46 +124,16 @@ describe('serve options', () => {
   });
 });
 
-interface Run {
-  readonly child: ChildProcess;
-  readonly stdout: () => string;
-  readonly stderr: () => string;
-  readonly exit: Promise<number | null>;
-}
-
-const run = (args: string[], env: Record<string, string> = {}): Run => {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, NODE_NO_WARNINGS: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-  const exit = new Promise<number | null>((resolveExit) => child.on('close', (code) => resolveExit(code)));
-  return { child, stdout: () => out, stderr: () => err, exit };
-};
-
-const waitForUrl = async (process: Run): Promise<string> => {
-  for (;;) {
-    const match = /listening on (http:\/\/[^\s]+)/.exec(process.stdout());
-    if (match?.[1] !== undefined) return match[1];
-    const exited = await Promise.race([process.exit.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 50))]);
-    if (exited) throw new Error(`the server exited: ${process.stderr()}`);
-  }
-};
-
 describe.concurrent('the iam-service-credentials command', () => {
   it('--help prints the usage and exits 0', async () => {
-    const help = run(['--help']);
-    expect(await help.exit).toBe(0);
+    const help = runCommand(['--help']);
+    expect((await help.exit).code).toBe(0);
     expect(help.stdout()).toBe(HELP);
   });
 
   it('serves the SDK, logs one line per request and never a secret, and stops cleanly on SIGTERM', async () => {
-    const server = run(['serve', '--port', '0', '--account-map', 'AKIDOTHER=111111111111']);
-    const url = await waitForUrl(server);
+    const server = runCommand(['serve', '--port', '0', '--account-map', 'AKIDOTHER=111111111111']);
+    const url = await listeningUrl(server);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(server.stdout()).toContain(`iam-service-credentials listening on ${url} (account 123456789012, store memory, 1 mapped access key(s)`);
     const iam = iamClient(url, 'AKIDOTHER');
@@ -183,7 +149,7 @@ describe.concurrent('the iam-service-credentials command', () => {
       iam.destroy();
     }
     server.child.kill('SIGTERM');
-    expect(await server.exit).toBe(0);
+    expect((await server.exit).code).toBe(0);
     const lines = server.stdout().trim().split('\n');
     const access = lines.filter((line) => / account=/.test(line));
     expect(access).toHaveLength(3);
@@ -200,8 +166,8 @@ describe.concurrent('the iam-service-credentials command', () => {
   });
 
   it('keeps answering when whoever reads its stdout closes the pipe (EPIPE on the access log)', async () => {
-    const server = run(['serve', '--port', '0']);
-    const url = await waitForUrl(server);
+    const server = runCommand(['serve', '--port', '0']);
+    const url = await listeningUrl(server);
     server.child.stdout?.destroy(); // a supervisor that reads only the startup line
     for (let n = 0; n < 5; n += 1) {
       const res = await fetch(`${url}/_iam-service-credentials/health`);
@@ -210,28 +176,28 @@ describe.concurrent('the iam-service-credentials command', () => {
     }
     expect(server.child.exitCode).toBeNull();
     server.child.kill('SIGTERM');
-    expect(await server.exit).toBe(0);
+    expect((await server.exit).code).toBe(0);
     expect(server.stderr()).toContain('iam-service-credentials: stdout failed (write EPIPE); the log is dropped from now on');
   });
 
   it('stops on SIGINT too', async () => {
-    const server = run(['serve', '--port', '0', '--quiet']);
-    await waitForUrl(server);
+    const server = runCommand(['serve', '--port', '0', '--quiet']);
+    await listeningUrl(server);
     server.child.kill('SIGINT');
-    expect(await server.exit).toBe(0);
+    expect((await server.exit).code).toBe(0);
     expect(server.stdout()).toContain('SIGINT received, shutting down');
   });
 
   it('bad options exit 2 with the reason and the usage', async () => {
-    const bad = run(['serve', '--port', 'eighty']);
-    expect(await bad.exit).toBe(2);
+    const bad = runCommand(['serve', '--port', 'eighty']);
+    expect((await bad.exit).code).toBe(2);
     expect(bad.stderr()).toContain('iam-service-credentials: --port: expected an integer from 0 to 65535, got "eighty"');
     expect(bad.stderr()).toContain('Usage: iam-service-credentials serve [options]');
   });
 
   it('a PostgreSQL store that cannot be opened is a clear startup error (exit 1) that does not print the password', async () => {
-    const server = run(['serve', '--port', '0'], { IAM_SSC_STORE: 'postgres://app:pw-do-not-print@127.0.0.1:1/iam' });
-    expect(await server.exit).toBe(1);
+    const server = runCommand(['serve', '--port', '0'], { IAM_SSC_STORE: 'postgres://app:pw-do-not-print@127.0.0.1:1/iam' });
+    expect((await server.exit).code).toBe(1);
     expect(server.stderr()).toMatch(/^iam-service-credentials: (the PostgreSQL store is unavailable|cannot open the store postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/iam)/);
     expect(server.stdout() + server.stderr()).not.toContain('pw-do-not-print');
     expect(server.stdout()).not.toContain('listening on');

@@ -1,10 +1,10 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { delimiter, join } from 'node:path';
 import { IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/protocol/cli/serve-options.js';
+import { listeningUrl, runCommand } from '../support/serve-process.js';
 import { type TestServer, startTestServer } from './helpers.js';
 import { KEY_A, SECRETS } from './sigv4-support.js';
 
@@ -66,36 +66,23 @@ describe('--access-key, secrets in --account-map-file, --verify-signatures', () 
   });
 });
 
-const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-
 describe('the command with --verify-signatures', () => {
   it('says how many keys have secrets (never which, never a secret), and refuses an unsigned request', async () => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(ROOT, 'src/protocol/cli/main.ts'), 'serve', '--port', '0', '--verify-signatures', '--access-key', `${KEY_A.accessKeyId}=${KEY_A.secretAccessKey}:111111111111`],
-      { cwd: ROOT, env: { ...process.env, NODE_NO_WARNINGS: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-    const exit = new Promise<number | null>((resolveExit) => child.on('close', resolveExit));
+    const server = runCommand(['serve', '--port', '0', '--verify-signatures', '--access-key', `${KEY_A.accessKeyId}=${KEY_A.secretAccessKey}:111111111111`]);
     try {
-      let url: string | undefined;
-      while (url === undefined) {
-        url = /listening on (http:\/\/[^\s]+)/.exec(out)?.[1];
-        if (url === undefined) await new Promise((r) => setTimeout(r, 50));
-      }
-      expect(out).toContain('1 mapped access key(s); signatures are verified, 1 access key(s) with secrets)');
+      const url = await listeningUrl(server);
+      expect(server.stdout()).toContain('1 mapped access key(s); signatures are verified, 1 access key(s) with secrets)');
       const unsigned = await fetch(url, { method: 'POST', body: 'Action=ListUsers&Version=2010-05-08' });
       expect(unsigned.status).toBe(403);
       const iam = new IAMClient({ region: 'us-east-1', endpoint: url, credentials: KEY_A, maxAttempts: 1 });
       expect((await iam.send(new ListUsersCommand({}))).Users).toEqual([]);
       iam.destroy();
     } finally {
-      child.kill('SIGTERM');
+      server.child.kill('SIGTERM');
     }
-    expect(await exit).toBe(0);
-    expect(out).not.toContain(KEY_A.secretAccessKey);
-    expect(out).not.toContain(KEY_A.accessKeyId);
+    expect((await server.exit).code).toBe(0);
+    expect(server.stdout()).not.toContain(KEY_A.secretAccessKey);
+    expect(server.stdout()).not.toContain(KEY_A.accessKeyId);
   }, 30_000);
 });
 
