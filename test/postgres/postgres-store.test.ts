@@ -7,6 +7,7 @@ import type { CredentialRecord } from '../../src/domain/credential.js';
 import { checkQuota } from '../../src/domain/quota.js';
 import { deriveServiceUserName } from '../../src/domain/service-user-name.js';
 import type { CreateCredentialCommand } from '../../src/ports/credential-store.port.js';
+import { ownerLockKeyExpression, lockKeyLiteral } from '../../src/adapters/postgres/transactions.js';
 import { freshSchemaName, openTestAdapters, postgresUrl, type TestAdapters } from './database.js';
 
 const ACCOUNT = '111122223333';
@@ -141,5 +142,18 @@ describe('PostgreSQL adapters', () => {
     }
     const { rows } = await adapters.pool.query(`SELECT credential_id FROM "${adapters.schema}".credentials ORDER BY credential_id`);
     expect(rows).toEqual([{ credential_id: 'ACCA1' }, { credential_id: 'ACCA2' }]);
+  });
+
+  it('computes the owner lock key in SQL exactly as in the code, so creates by name and by owner id share one lock', async () => {
+    const adapters = await open('lockkey');
+    const cases = [
+      ['123456789012', 'AIDAALICE000000000000'],
+      ['999999999999', "AIDA'quote\\back"],
+      ['123456789012', 'AIDAÄÖÜ—ünïcødé'],
+    ] as const;
+    for (const [accountId, ownerId] of cases) {
+      const { rows } = await adapters.pool.query(`SELECT (${ownerLockKeyExpression(adapters.schema, accountId, '$1::text')})::text AS key`, [ownerId]);
+      expect(rows[0]).toEqual({ key: lockKeyLiteral('owner', adapters.schema, accountId, ownerId) });
+    }
   });
 });
