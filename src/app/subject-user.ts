@@ -2,7 +2,7 @@ import { type Err, err, ok, type Result } from 'neverthrow';
 import type { CredentialRecord } from '../domain/credential.js';
 import { type IamError, noSuchCredential, noSuchUser } from '../domain/iam-error.js';
 import { userNameKey, type UserRecord } from '../domain/user.js';
-import type { CreateCredentialOutcome, CredentialPage, CredentialQuery, CreationSnapshot } from '../ports/credential-store.port.js';
+import type { CreateCredentialCommand, CreateCredentialOutcome, CredentialPage, CredentialQuery, CreationSnapshot } from '../ports/credential-store.port.js';
 import type { CredentialOwner, NoSuchUserOutcome, UserResolvingStore } from '../ports/user-resolving-store.port.js';
 import type { EngineDependencies } from './engine-dependencies.js';
 import { findUser } from './find-user.js';
@@ -103,6 +103,27 @@ export const listCredentialsOf = (
   );
 };
 
+/** The create by owner id of a user looked up: one object (a class, so that `decide` is no closure of its own). */
+class CreateForOwner implements CreateCredentialCommand {
+  readonly accountId: string;
+  readonly ownerId: string;
+  readonly userName: string;
+
+  constructor(
+    private readonly owner: UserRecord,
+    readonly serviceName: string,
+    private readonly decideFor: (owner: CredentialOwner, snapshot: CreationSnapshot) => Result<CredentialRecord, IamError>,
+  ) {
+    this.accountId = owner.accountId;
+    this.ownerId = owner.userId;
+    this.userName = owner.userName;
+  }
+
+  decide(snapshot: CreationSnapshot): Result<CredentialRecord, IamError> {
+    return this.decideFor(this.owner, snapshot);
+  }
+}
+
 /**
  * The store's atomic create for the user: `decide` gets the user as the store saw it (looked up before, or read under the store's
  * lock). `no-such-user` (named user) and `owner-closed` (DeleteUser won the race) both mean the user is gone.
@@ -113,16 +134,6 @@ export const createCredentialOf = (
   serviceName: string,
   decide: (owner: CredentialOwner, snapshot: CreationSnapshot) => Result<CredentialRecord, IamError>,
 ): Step<CreateCredentialOutcome | NoSuchUserOutcome> => {
-  if (user.userId !== undefined) {
-    return answerOf(
-      deps.ports.store.createCredential({
-        accountId: user.accountId,
-        ownerId: user.userId,
-        userName: user.userName,
-        serviceName,
-        decide: (snapshot) => decide(user, snapshot),
-      }),
-    );
-  }
+  if (user.userId !== undefined) return answerOf(deps.ports.store.createCredential(new CreateForOwner(user, serviceName, decide)));
   return answerOf(user.resolvedBy.createCredentialOfUser({ accountId: user.accountId, userNameKey: userNameKey(user.userName), serviceName, decide }));
 };
