@@ -3,6 +3,7 @@ import { compareCredentialPositions, type CredentialRecord } from '../../domain/
 import type { IamError } from '../../domain/iam-error.js';
 import { serviceUserNameFamilyPrefixes, serviceUserNameKey } from '../../domain/service-user-name.js';
 import type {
+  CreateCredentialCommand,
   CreateCredentialOutcome,
   CreationSnapshot,
   CredentialChange,
@@ -10,11 +11,11 @@ import type {
   CredentialQuery,
   CredentialStore,
 } from '../../ports/credential-store.port.js';
-import type { CredentialOwner, NoSuchUserOutcome, UserResolvingStore } from '../../ports/user-resolving-store.port.js';
+import type { CreateCredentialOfUserCommand, CredentialOwner, NoSuchUserOutcome, UserResolvingStore } from '../../ports/user-resolving-store.port.js';
 import { CREDENTIAL_COLUMNS, type CredentialRow, parameterList, timestamp, toCredentialRecord } from './rows.js';
-import { type QueryRunner, type QueryResult, sqlLiteral, sqlTextArray } from './query-runner.js';
+import { type QueryRunner, sqlLiteral, sqlTextArray } from './query-runner.js';
 import type { Tables } from './schema.js';
-import { beginOwnerLocked, inTransaction, ownerLockKeyExpression, type RetryPolicy, withRetries } from './transactions.js';
+import { beginOwnerLocked, inTransaction, type RetryPolicy, withRetries } from './transactions.js';
 
 /** Thrown through the pure `decide` when it asks about a ServiceUserName the snapshot did not fetch; the store fetches it and asks again. */
 class UnfetchedServiceUserName extends Error {
@@ -45,19 +46,17 @@ interface CreationTarget {
   readonly familyName: string;
   /** `BEGIN` and the lock, as statements to put before the first read. */
   readonly opening: string;
-  /** SQL for the owner's id in the read, and what joins in the user row when the statements resolve it. */
-  readonly ownerIdSql: string;
-  readonly userColumns: string;
-  readonly userFrom: string;
-  readonly userWhere: string;
+  /** The read: whether the owner is closed, and (if not) its credentials for the service and those with a name it may derive. */
+  read(family: readonly string[], extraKeys: readonly string[]): string;
   /** The owner as the read shows it: `undefined` when no such user, `moved` when it is not the user the lock was taken for. */
-  owner(rows: readonly StateRow[], opening: readonly QueryResult<Record<string, unknown>>[]): CredentialOwner | undefined | 'moved';
+  owner(rows: readonly StateRow[]): CredentialOwner | undefined | 'moved';
   decide(owner: CredentialOwner, snapshot: CreationSnapshot): Result<CredentialRecord, IamError>;
 }
 
 type StateRow = CredentialRow & {
   owner_closed: boolean;
   service_user_name_key: string | null;
+  locked_id?: string;
   subject_id?: string;
   subject_name?: string;
 };
@@ -87,17 +86,22 @@ export const createPostgresStore = (
   const ownerLock = (accountId: string, ownerId: string): string => beginOwnerLocked(tables.schema, accountId, ownerId);
 
   /** Whether the owner is closed, and (if not) the owner's credentials for the service plus those carrying a name it may derive. */
-  const readCreationState = (target: CreationTarget, family: readonly string[], extraKeys: readonly string[]): string => {
-    const [accountId, serviceName] = [target.accountId, target.serviceName].map(sqlLiteral);
-    const ownerId = target.ownerIdSql;
+  const readCreationState = (command: CreateCredentialCommand, family: readonly string[], extraKeys: readonly string[]): string => {
+    const [accountId, ownerId, serviceName] = [command.accountId, command.ownerId, command.serviceName].map(sqlLiteral);
     return `
-    SELECT ${target.userColumns} closed.owner_closed, c.*
-    FROM ${target.userFrom} (SELECT EXISTS (SELECT 1 FROM ${tables.closedOwners} WHERE account_id = ${accountId} AND owner_id = ${ownerId}) AS owner_closed) AS closed
+    SELECT closed.owner_closed, c.*
+    FROM (SELECT EXISTS (SELECT 1 FROM ${tables.closedOwners} WHERE account_id = ${accountId} AND owner_id = ${ownerId}) AS owner_closed) AS closed
     LEFT JOIN ${tables.credentials} AS c
       ON NOT closed.owner_closed AND c.account_id = ${accountId} AND c.service_name = ${serviceName}
       AND (c.owner_id = ${ownerId} OR ${family.map((prefix) => `starts_with(c.service_user_name_key, ${sqlLiteral(prefix)})`).join(' OR ')}
-           OR c.service_user_name_key = ANY (${sqlTextArray(extraKeys)}))
-    ${target.userWhere}`;
+           OR c.service_user_name_key = ANY (${sqlTextArray(extraKeys)}))`;
+  };
+
+  /** The same for a user named by its key, through the function of migration 2 (which also takes the owner's lock). */
+  const readCreationStateOfUser = (command: CreateCredentialOfUserCommand, family: readonly string[], extraKeys: readonly string[]): string => {
+    const [first = '', second = ''] = family;
+    const values = [command.accountId, command.userNameKey, command.serviceName, first, second].map(sqlLiteral);
+    return `SELECT * FROM ${tables.creationStateOfUser}(${values.join(', ')}, ${sqlTextArray(extraKeys)})`;
   };
 
   const insertCredential = (record: CredentialRecord): string => {
@@ -135,11 +139,11 @@ export const createPostgresStore = (
       const extraKeys = new Set<string>();
       let owner: CredentialOwner | undefined;
       for (let fetches = 0, relocks = 0; ; fetches += 1) {
-        const read = readCreationState(target, family, [...extraKeys]);
+        const read = target.read(family, [...extraKeys]);
         const results = await session.script(owner === undefined ? `${target.opening} ${read}` : read);
         const rows = (results.at(-1)?.rows ?? []) as unknown as StateRow[];
         if (owner === undefined) {
-          const found = target.owner(rows, results);
+          const found = target.owner(rows);
           if (found === 'moved' && relocks < MAX_USER_RELOCKS) {
             await session.script('ROLLBACK');
             relocks += 1;
@@ -218,10 +222,7 @@ export const createPostgresStore = (
           serviceName: command.serviceName,
           familyName: command.userName,
           opening: ownerLock(command.accountId, command.ownerId),
-          ownerIdSql: sqlLiteral(command.ownerId),
-          userColumns: '',
-          userFrom: '',
-          userWhere: '',
+          read: (family, extraKeys) => readCreationState(command, family, extraKeys),
           owner: () => owner,
           decide: (_owner, snapshot) => command.decide(snapshot),
         });
@@ -231,30 +232,23 @@ export const createPostgresStore = (
 
     // Two round trips, as with an owner id: BEGIN, the lock on the owner the user row names (the same lock key, computed by the
     // server) and the read that joins the user row; then the insert and COMMIT.
-    createCredentialOfUser: (command) => {
-      const account = sqlLiteral(command.accountId);
-      const key = sqlLiteral(command.userNameKey);
-      return withRetries(runner, retryPolicy, () =>
+    createCredentialOfUser: (command) =>
+      withRetries(runner, retryPolicy, () =>
         createOnce({
           accountId: command.accountId,
           serviceName: command.serviceName,
           familyName: command.userNameKey,
-          opening: `BEGIN; SELECT u.user_id, pg_advisory_xact_lock(${ownerLockKeyExpression(tables.schema, command.accountId, 'u.user_id')})
-            FROM ${tables.users} AS u WHERE ${userIs(account, key)};`,
-          ownerIdSql: 'u.user_id',
-          userColumns: 'u.user_id AS subject_id, u.user_name AS subject_name,',
-          userFrom: `${tables.users} AS u CROSS JOIN LATERAL`,
-          userWhere: `WHERE ${userIs(account, key)}`,
-          owner: (rows, results) => {
+          // The lock is taken inside the function, after it found the user.
+          opening: 'BEGIN;',
+          read: (family, extraKeys) => readCreationStateOfUser(command, family, extraKeys),
+          owner: (rows) => {
             const subject = rows[0];
-            const locked = results.at(-2)?.rows[0]?.['user_id'];
-            if (subject?.subject_id === undefined || subject.subject_name === undefined) return locked === undefined ? undefined : 'moved';
-            return subject.subject_id === locked ? { userId: subject.subject_id, userName: subject.subject_name } : 'moved';
+            if (subject?.subject_id === undefined || subject.subject_name === undefined) return undefined;
+            return subject.subject_id === subject.locked_id ? { userId: subject.subject_id, userName: subject.subject_name } : 'moved';
           },
           decide: command.decide,
         }),
-      );
-    },
+      ),
 
     async deleteCredentialOfUser(accountId, key, credentialId) {
       const result = await runner.query<{ user_found: boolean; deleted: boolean }>(

@@ -12,12 +12,13 @@ export const lockKeyLiteral = (...parts: readonly string[]): string =>
 export const beginLocked = (lockKey: string): string => `BEGIN; SELECT pg_advisory_xact_lock(${lockKey});`;
 
 /**
- * `lockKeyLiteral('owner', schema, accountId, <ownerIdSql>)` computed by the server, for a lock on an owner the statement itself
+ * `lockKeyLiteral('owner', schema, <accountIdSql>, <ownerIdSql>)` computed by the server, for a lock on an owner the statement itself
  * finds (a Create that names the user): the same digest of the same bytes, so it is the same lock as `beginOwnerLocked`'s.
  */
-export const ownerLockKeyExpression = (schema: string, accountId: string, ownerIdSql: string): string => {
-  const prefix = Buffer.from(['owner', schema, accountId, ''].join('\u0000'), 'utf8').toString('hex');
-  return `('x' || encode(substring(sha256(decode('${prefix}', 'hex') || convert_to(${ownerIdSql}, 'UTF8')) FROM 1 FOR 8), 'hex'))::bit(64)::bigint`;
+export const ownerLockKeyExpression = (schema: string, accountIdSql: string, ownerIdSql: string): string => {
+  const prefix = Buffer.from(['owner', schema, ''].join('\u0000'), 'utf8').toString('hex');
+  const bytes = `decode('${prefix}', 'hex') || convert_to(${accountIdSql}, 'UTF8') || decode('00', 'hex') || convert_to(${ownerIdSql}, 'UTF8')`;
+  return `('x' || encode(substring(sha256(${bytes}) FROM 1 FOR 8), 'hex'))::bit(64)::bigint`;
 };
 
 /** The opening of a transaction serialized with every other one of the same owner (creates, closeOwner, removeUser). */
