@@ -69,6 +69,18 @@ const row = (
   met: value / baseline.value >= target,
 });
 
+/** A row for the engine that looks the user up before each store call: the same floor, no target (the comparison row). */
+const lookedUp = (id: string, label: string, value: number, unit: string, baseline: { label: string; value: number }): ResultRow => ({
+  id,
+  section,
+  label,
+  value,
+  unit,
+  baseline,
+  ratio: value / baseline.value,
+  note: 'what the targeted row was before',
+});
+
 /** The honest floors of issue 10: a pair of one-statement autocommit writes (the commits a Create+Delete must pay), a one-row read. */
 const FLOOR_TABLE = 'bench_floor';
 type Query = (text: string, values: unknown[]) => Promise<unknown>;
@@ -92,6 +104,9 @@ const runPostgresServer = async (options: Exclude<PostgresOptions, { skip: strin
     await adapters.migrate();
     await adapters.pool.query(`CREATE TABLE ${schema}.${FLOOR_TABLE} (id text PRIMARY KEY)`);
     const engine: CredentialEngine = createCredentialEngine({ store: adapters.store, users: adapters.users });
+    // The same store behind a copy of it, which the directory does not recognise as its own: the engine then looks each user up
+    // first (UserDirectory.getUser) and calls the store by owner id, as before the store found users itself (UserResolvingStore).
+    const lookingUp: CredentialEngine = createCredentialEngine({ store: { ...adapters.store }, users: adapters.users });
     const usersPerClient = 50;
     await createUsers(engine, maxClients * usersPerClient);
     await ok(engine.createUser({ UserName: 'holder' }));
@@ -104,11 +119,23 @@ const runPostgresServer = async (options: Exclude<PostgresOptions, { skip: strin
 
     const rows: ResultRow[] = [];
     for (const clients of options.clients) {
-      const samples = { trip: [] as number[], floorPairs: [] as number[], pairs: [] as number[], pk: [] as number[], lists: [] as number[], auths: [] as number[] };
+      const samples = {
+        trip: [] as number[],
+        floorPairs: [] as number[],
+        pairs: [] as number[],
+        lookedUpPairs: [] as number[],
+        pk: [] as number[],
+        lists: [] as number[],
+        lookedUpLists: [] as number[],
+        auths: [] as number[],
+      };
       for (let round = 0; round < options.rounds; round += 1) {
         samples.trip.push(await concurrently(clients, options.seconds, () => adapters.pool.query('SELECT 1')));
         samples.floorPairs.push(await concurrently(clients, options.seconds, (client, iteration) => floorPair(poolQuery, `${schema}.${FLOOR_TABLE}`, `${client}-${iteration}`)));
         samples.pairs.push(await concurrently(clients, options.seconds, (client, iteration) => createDeletePair(engine, userName(client * usersPerClient + (iteration % usersPerClient)))));
+        samples.lookedUpPairs.push(
+          await concurrently(clients, options.seconds, (client, iteration) => createDeletePair(lookingUp, userName(client * usersPerClient + (iteration % usersPerClient)))),
+        );
         samples.pk.push(
           await concurrently(clients, options.seconds, () =>
             adapters.pool.query({
@@ -119,6 +146,7 @@ const runPostgresServer = async (options: Exclude<PostgresOptions, { skip: strin
           ),
         );
         samples.lists.push(await concurrently(clients, options.seconds, () => ok(engine.listServiceSpecificCredentials({ UserName: 'holder' }))));
+        samples.lookedUpLists.push(await concurrently(clients, options.seconds, () => ok(lookingUp.listServiceSpecificCredentials({ UserName: 'holder' }))));
         samples.auths.push(
           await concurrently(clients, options.seconds, () =>
             ok(engine.authenticate({ ServiceName: CODECOMMIT, ServiceUserName: heldCredential.ServiceUserName as string, ServicePassword: heldCredential.ServicePassword as string })),
@@ -132,6 +160,8 @@ const runPostgresServer = async (options: Exclude<PostgresOptions, { skip: strin
         row(`pg.create-delete.c${clients}`, section, `Create+Delete, ${suffix}`, median(samples.pairs), 'pairs/s', floorPairs, 0.5),
         row(`pg.list.c${clients}`, section, `List (user with 2 credentials), ${suffix}`, median(samples.lists), 'ops/s', pk, 0.8),
         row(`pg.authenticate.c${clients}`, section, `authenticate (password), ${suffix}`, median(samples.auths), 'ops/s', pk, 0.8),
+        lookedUp(`pg.create-delete.looked-up.c${clients}`, `Create+Delete, user looked up first (as before), ${suffix}`, median(samples.lookedUpPairs), 'pairs/s', floorPairs),
+        lookedUp(`pg.list.looked-up.c${clients}`, `List, user looked up first (as before), ${suffix}`, median(samples.lookedUpLists), 'ops/s', pk),
         { id: `pg.select-1.c${clients}`, section, label: `pool.query('SELECT 1'), ${suffix}`, value: median(samples.trip), unit: 'ops/s', note: 'one round trip' },
       );
     }

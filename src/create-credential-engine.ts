@@ -10,6 +10,7 @@ import { defaultServiceCatalogue, freezeCatalogue } from './domain/service-catal
 import type { CredentialStore } from './ports/credential-store.port.js';
 import type { ImmediatePorts, Ports } from './ports/immediate.port.js';
 import type { AtomicUserRemoval } from './ports/user-removal.port.js';
+import type { UserResolvingStore } from './ports/user-resolving-store.port.js';
 
 export const DEFAULT_ACCOUNT_ID = '123456789012';
 
@@ -18,6 +19,18 @@ const atomicUserRemovalOf = (ports: Ports | ImmediatePorts): AtomicUserRemoval |
   const users = ports.users as Partial<AtomicUserRemoval>;
   return users.removeUser !== undefined && users.sharesTransactionsWith?.(ports.store as CredentialStore) === true
     ? (users as AtomicUserRemoval)
+    : undefined;
+};
+
+/**
+ * The store, when it can find the directory's users in its own statements (one round trip fewer per credential operation): only
+ * when the directory keeps its users in this very store's database.
+ */
+const userResolvingStoreOf = (ports: Ports | ImmediatePorts): UserResolvingStore | undefined => {
+  const store = ports.store as Partial<UserResolvingStore>;
+  const users = ports.users as Partial<AtomicUserRemoval>;
+  return store.createCredentialOfUser !== undefined && users.sharesTransactionsWith?.(ports.store as CredentialStore) === true
+    ? (store as UserResolvingStore)
     : undefined;
 };
 
@@ -42,8 +55,10 @@ export const createCredentialEngine = (options: CredentialEngineOptions = {}): C
     ? { store: createImmediateStore(), users: createImmediateUserDirectory() }
     : { store: options.store ?? createInMemoryStore(), users: options.users ?? createInMemoryUserDirectory() };
   const atomicUserRemoval = atomicUserRemovalOf(ports);
+  const userResolvingStore = userResolvingStoreOf(ports);
   return assembleEngine({
     ...(atomicUserRemoval === undefined ? {} : { atomicUserRemoval }),
+    ...(userResolvingStore === undefined ? {} : { userResolvingStore }),
     defaultAccountId,
     defaultAccount: ok(defaultAccountId),
     ports,

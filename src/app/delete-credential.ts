@@ -1,10 +1,9 @@
 import { err, ok } from 'neverthrow';
-import { noSuchCredential } from '../domain/iam-error.js';
 import type { DeleteServiceSpecificCredentialRequest, EmptyResponse } from '../domain/shapes.js';
 import { compileValidator, credentialIdSpec, userNameSpec } from '../domain/validation.js';
 import { type EngineDependencies, type RequestContext, resolveAccountId, subjectUserName } from './engine-dependencies.js';
-import { findUser } from './find-user.js';
-import { type Operation, answerOf } from './operation.js';
+import type { Operation } from './operation.js';
+import { deleteCredentialOf, findSubjectUser } from './subject-user.js';
 
 const validate = compileValidator<DeleteServiceSpecificCredentialRequest>([userNameSpec(false), credentialIdSpec]);
 
@@ -21,9 +20,9 @@ export function* deleteServiceSpecificCredential(
   if (accountId.isErr()) return err(accountId.error);
   const userName = subjectUserName(input.value.UserName, ctx);
   if (userName.isErr()) return err(userName.error);
-  const user = yield* findUser(deps, accountId.value, userName.value);
+  const user = yield* findSubjectUser(deps, accountId.value, userName.value);
   if (user.isErr()) return err(user.error);
-  const deleted = yield* answerOf(deps.ports.store.deleteCredential(accountId.value, credentialId, user.value.userId));
   // Another user's id is answered exactly like an id that does not exist.
-  return deleted ? ok({}) : err(noSuchCredential(credentialId));
+  const deleted = yield* deleteCredentialOf(deps, user.value, credentialId);
+  return deleted.isOk() ? ok({}) : err(deleted.error);
 }

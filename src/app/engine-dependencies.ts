@@ -7,6 +7,7 @@ import { isUserName } from '../domain/user.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { ImmediatePorts, Ports } from '../ports/immediate.port.js';
 import type { AtomicUserRemoval } from '../ports/user-removal.port.js';
+import type { UserResolvingStore } from '../ports/user-resolving-store.port.js';
 
 /** Who is calling, per request: one engine serves many accounts. */
 export interface RequestContext {
@@ -31,6 +32,11 @@ export interface EngineDependencies {
    * store's own database (the PostgreSQL and PGlite adapters): DeleteUser then closes the owner and deletes the user in one step.
    */
   readonly atomicUserRemoval?: AtomicUserRemoval;
+  /**
+   * The store, when it finds the credential operations' users itself in its own database (`ports/user-resolving-store.port.ts`;
+   * the PostgreSQL and PGlite adapters): the operations then skip the separate user lookup (`app/subject-user.ts`).
+   */
+  readonly userResolvingStore?: UserResolvingStore;
   readonly clock: Clock;
   readonly randomBytes: RandomBytes;
   /** A new IAM unique id; fails only when the random source keeps answering bytes it cannot use. */

@@ -1,14 +1,12 @@
 import { err, ok, type Result } from 'neverthrow';
 import type { CredentialRecord } from '../domain/credential.js';
-import { type IamError, noSuchCredential } from '../domain/iam-error.js';
-import type { UserRecord } from '../domain/user.js';
+import type { IamError } from '../domain/iam-error.js';
 import { type EngineDependencies, type RequestContext, resolveAccountId, subjectUserName } from './engine-dependencies.js';
-import { findUser } from './find-user.js';
-import { answerOf, type Step } from './operation.js';
+import type { Step } from './operation.js';
+import { findSubjectUser, ownedCredentialOf } from './subject-user.js';
 
 export interface OwnedCredential {
   readonly accountId: string;
-  readonly user: UserRecord;
   readonly record: CredentialRecord;
 }
 
@@ -27,9 +25,9 @@ export function* findOwnedCredential(
   if (accountId.isErr()) return err(accountId.error);
   const userName = subjectUserName(requestedUserName, ctx);
   if (userName.isErr()) return err(userName.error);
-  const user = yield* findUser(deps, accountId.value, userName.value);
+  const user = yield* findSubjectUser(deps, accountId.value, userName.value);
   if (user.isErr()) return err(user.error);
-  const record = yield* answerOf(deps.ports.store.getCredential(accountId.value, credentialId));
-  if (record === undefined || record.ownerId !== user.value.userId) return err(noSuchCredential(credentialId));
-  return ok({ accountId: accountId.value, user: user.value, record });
+  const record = yield* ownedCredentialOf(deps, user.value, credentialId);
+  if (record.isErr()) return err(record.error);
+  return ok({ accountId: accountId.value, record: record.value });
 }

@@ -11,8 +11,8 @@ import { allUsersSpec, compileValidator, markerSpec, maxItemsSpec, serviceNameSp
 import type { CredentialQuery } from '../ports/credential-store.port.js';
 import { type EngineDependencies, type RequestContext, resolveAccountId, subjectUserName } from './engine-dependencies.js';
 import { findService } from './find-service.js';
-import { findUser } from './find-user.js';
-import { type Operation, answerOf } from './operation.js';
+import type { Operation } from './operation.js';
+import { failAfterUser, findSubjectUser, listCredentialsOf, type SubjectUser } from './subject-user.js';
 import { DEFAULT_MAX_ITEMS, readMarker } from './paging.js';
 
 const validate = compileValidator<ListServiceSpecificCredentialsRequest>([
@@ -39,24 +39,27 @@ export function* listServiceSpecificCredentials(
   const accountId = resolveAccountId(deps, ctx);
   if (accountId.isErr()) return err(accountId.error);
   const query: Mutable<CredentialQuery> = { accountId: accountId.value, limit: maxItems ?? DEFAULT_MAX_ITEMS };
+  let user: SubjectUser | undefined;
   if (!allUsers) {
     const subject = subjectUserName(userName, ctx);
     if (subject.isErr()) return err(subject.error);
-    const user = yield* findUser(deps, query.accountId, subject.value);
-    if (user.isErr()) return err(user.error);
-    query.ownerId = user.value.userId;
+    const found = yield* findSubjectUser(deps, query.accountId, subject.value);
+    if (found.isErr()) return err(found.error);
+    user = found.value;
   }
   if (serviceName !== undefined) {
     const service = findService(deps, serviceName);
-    if (service.isErr()) return err(service.error);
+    if (service.isErr()) return yield* failAfterUser(deps, user, service.error);
     query.serviceName = serviceName;
   }
   // A marker must name a position a credential can have, whatever the store could make of another.
   const after = readMarker(marker, decodeCredentialMarker, isCredentialPosition);
-  if (after.isErr()) return err(after.error);
+  if (after.isErr()) return yield* failAfterUser(deps, user, after.error);
   if (after.value !== undefined) query.after = after.value;
 
-  const page = yield* answerOf(deps.ports.store.listCredentials(query));
+  const listed = yield* listCredentialsOf(deps, user, query);
+  if (listed.isErr()) return err(listed.error);
+  const page = listed.value;
   const now = deps.clock.now();
   const credentials: ServiceSpecificCredentialMetadata[] = [];
   for (const record of page.items) credentials.push(toCredentialMetadata(record, now));

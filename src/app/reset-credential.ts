@@ -26,13 +26,13 @@ export function* resetServiceSpecificCredential(
   if (input.isErr()) return err(input.error);
   const owned = yield* findOwnedCredential(deps, input.value.ServiceSpecificCredentialId, input.value.UserName, ctx);
   if (owned.isErr()) return err(owned.error);
-  const { accountId, user, record } = owned.value;
+  const { accountId, record } = owned.value;
   const now = deps.clock.now();
   if (isExpired(record.expirationDate, now)) return err(credentialExpired(record.credentialId, 'reset'));
 
   const innerSecret = generateSecret(record.kind, deps.randomBytes);
   const change = { secretDigest: digestSecret(innerSecret) };
-  const updated = yield* answerOf(deps.ports.store.updateCredential(accountId, record.credentialId, user.userId, change));
+  const updated = yield* answerOf(deps.ports.store.updateCredential(accountId, record.credentialId, record.ownerId, change));
   // Deleted since we read it.
   if (updated === undefined) return err(noSuchCredential(record.credentialId));
   const secret = shownSecret(updated.kind, updated.serviceUserName, lookupService(deps.services, updated.serviceName), innerSecret);

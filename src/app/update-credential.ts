@@ -27,11 +27,11 @@ export function* updateServiceSpecificCredential(
   if (status === 'Expired') return err(expiredIsNotSettable());
   const owned = yield* findOwnedCredential(deps, input.value.ServiceSpecificCredentialId, input.value.UserName, ctx);
   if (owned.isErr()) return err(owned.error);
-  const { accountId, user, record } = owned.value;
+  const { accountId, record } = owned.value;
   if (status === 'Active' && isExpired(record.expirationDate, deps.clock.now())) {
     return err(credentialExpired(record.credentialId, 'reactivated'));
   }
-  const updated = yield* answerOf(deps.ports.store.updateCredential(accountId, record.credentialId, user.userId, { status }));
+  const updated = yield* answerOf(deps.ports.store.updateCredential(accountId, record.credentialId, record.ownerId, { status }));
   // Deleted since we read it.
   return updated === undefined ? err(noSuchCredential(record.credentialId)) : ok({});
 }

@@ -95,8 +95,13 @@ export function* deleteUser(deps: EngineDependencies, request: DeleteUserRequest
  * same name. A failure here is reported and left for the next Create or DeleteUser to finish. Where removal is atomic
  * (`atomicUserRemoval`) a closed owner's user is already gone and there is nothing to finish.
  */
-export function* completeUserRemoval(deps: EngineDependencies, accountId: string, user: UserRecord): Step<void> {
-  if (deps.atomicUserRemoval !== undefined) return;
+export function* completeUserRemoval(
+  deps: EngineDependencies,
+  accountId: string,
+  user: { readonly userName: string; readonly userId?: string | undefined },
+): Step<void> {
+  // A user the store found by name lives in the store's own database, where removal is atomic.
+  if (deps.atomicUserRemoval !== undefined || user.userId === undefined) return;
   try {
     yield* answerOf(deps.ports.users.deleteUser(accountId, user.userName, user.userId));
   } catch (cause) {

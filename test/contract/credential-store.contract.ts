@@ -2,15 +2,17 @@
  * The behaviour every CredentialStore and UserDirectory must share, run against each adapter (in-memory, PostgreSQL) so that they
  * cannot drift apart. `makeAdapters` gives a fresh, empty pair per test; `dispose` releases it.
  */
-import { err, ok } from 'neverthrow';
+import { err, ok, type Result } from 'neverthrow';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CredentialRecord } from '../../src/domain/credential.js';
-import { quotaExceeded } from '../../src/domain/iam-error.js';
+import { type IamError, quotaExceeded } from '../../src/domain/iam-error.js';
 import { checkQuota } from '../../src/domain/quota.js';
 import { deriveServiceUserName, serviceUserNameKey } from '../../src/domain/service-user-name.js';
-import type { UserRecord } from '../../src/domain/user.js';
+import { userNameKey, type UserRecord } from '../../src/domain/user.js';
 import type { CreateCredentialCommand, CreationSnapshot, CredentialStore } from '../../src/ports/credential-store.port.js';
 import type { UserDirectory } from '../../src/ports/user-directory.port.js';
+import type { AtomicUserRemoval } from '../../src/ports/user-removal.port.js';
+import type { CreateCredentialOfUserCommand, CredentialOwner, UserResolvingStore } from '../../src/ports/user-resolving-store.port.js';
 
 export interface ContractAdapters {
   readonly store: CredentialStore;
@@ -64,23 +66,30 @@ const engineLikeCreate = (
     ownerId: owner.ownerId,
     userName: owner.userName,
     serviceName,
-    decide: (snapshot) =>
-      checkQuota(snapshot.ownerCredentials).map(
-        (): CredentialRecord => ({
-          accountId,
-          credentialId: id,
-          ownerId: owner.ownerId,
-          userName: owner.userName,
-          serviceName,
-          kind: serviceName === BEDROCK ? 'api-key' : 'password',
-          serviceUserName: deriveServiceUserName(owner.userName, accountId, (key) => snapshot.isServiceUserNameTaken(key)),
-          secretDigest: `digest-${id}`,
-          status: 'Active',
-          createDate,
-        }),
-      ),
+    decide: (snapshot) => decideLikeEngine({ userId: owner.ownerId, userName: owner.userName }, snapshot, { accountId, id, serviceName, createDate }),
   };
 };
+
+/** The engine's decision: the quota, then the first free ServiceUserName of the owner. */
+const decideLikeEngine = (
+  owner: CredentialOwner,
+  snapshot: CreationSnapshot,
+  { accountId, id, serviceName, createDate }: { accountId: string; id: string; serviceName: string; createDate: Date },
+): Result<CredentialRecord, IamError> =>
+  checkQuota(snapshot.ownerCredentials).map(
+    (): CredentialRecord => ({
+      accountId,
+      credentialId: id,
+      ownerId: owner.userId,
+      userName: owner.userName,
+      serviceName,
+      kind: serviceName === BEDROCK ? 'api-key' : 'password',
+      serviceUserName: deriveServiceUserName(owner.userName, accountId, (key) => snapshot.isServiceUserNameTaken(key)),
+      secretDigest: `digest-${id}`,
+      status: 'Active',
+      createDate,
+    }),
+  );
 
 const created = async (store: CredentialStore, command: CreateCredentialCommand): Promise<CredentialRecord> => {
   const outcome = await store.createCredential(command);
@@ -356,6 +365,148 @@ export const describeCredentialStoreContract = (name: string, makeAdapters: () =
       const outcomes = await Promise.all(['dup', 'DUP', 'Dup', 'dUp'].map((userName) => users.createUser(user(userName))));
       expect(outcomes.filter((outcome) => outcome === 'created')).toHaveLength(1);
       expect(outcomes.filter((outcome) => outcome === 'exists')).toHaveLength(3);
+    });
+  });
+};
+
+/** A create by user name as the engine does it: `decide` builds the record from the owner the store found. */
+const engineLikeCreateOfUser = (
+  userName: string,
+  seen: CredentialOwner[] = [],
+  accountId = ACCOUNT,
+  serviceName = CODECOMMIT,
+): CreateCredentialOfUserCommand => {
+  const id = credentialId();
+  return {
+    accountId,
+    userNameKey: userNameKey(userName),
+    serviceName,
+    decide: (owner, snapshot) => {
+      seen.push(owner);
+      return decideLikeEngine(owner, snapshot, { accountId, id, serviceName, createDate: new Date(T0 + sequence) });
+    },
+  };
+};
+
+export interface UserResolvingAdapters {
+  readonly store: CredentialStore & UserResolvingStore;
+  readonly users: UserDirectory & AtomicUserRemoval;
+  dispose(): Promise<void>;
+}
+
+/**
+ * The optional `UserResolvingStore` capability (stores that keep the users in their own database): every answer tells "no such user"
+ * apart from "no such credential", ownership is checked as by owner id, and the quota holds whichever way creates name the owner.
+ */
+export const describeUserResolvingStoreContract = (name: string, makeAdapters: () => Promise<UserResolvingAdapters>): void => {
+  describe(`${name}: UserResolvingStore contract`, () => {
+    let adapters: UserResolvingAdapters;
+    let store: CredentialStore & UserResolvingStore;
+    let alice: UserRecord;
+    let bob: UserRecord;
+    beforeEach(async () => {
+      adapters = await makeAdapters();
+      store = adapters.store;
+      alice = user('Alice');
+      bob = user('bob');
+      await adapters.users.createUser(alice);
+      await adapters.users.createUser(bob);
+    });
+    afterEach(async () => adapters.dispose());
+
+    it('is offered only for the directory of the same database', () => {
+      expect(adapters.users.sharesTransactionsWith(store)).toBe(true);
+      expect(adapters.users.sharesTransactionsWith({ ...store })).toBe(false);
+    });
+
+    it('creates for the user it reads, handing decide the user as created, and answers no-such-user without deciding', async () => {
+      const seen: CredentialOwner[] = [];
+      const outcome = await store.createCredentialOfUser(engineLikeCreateOfUser('ALICE', seen));
+      expect(outcome).toMatchObject({ outcome: 'created', record: { ownerId: alice.userId, userName: 'Alice', serviceUserName: 'Alice-at-111122223333' } });
+      expect(seen).toEqual([{ userId: alice.userId, userName: 'Alice' }]);
+      const unseen: CredentialOwner[] = [];
+      expect(await store.createCredentialOfUser(engineLikeCreateOfUser('nobody', unseen))).toEqual({ outcome: 'no-such-user' });
+      expect(await store.createCredentialOfUser(engineLikeCreateOfUser('alice', unseen, OTHER_ACCOUNT))).toEqual({ outcome: 'no-such-user' });
+      expect(unseen).toEqual([]);
+      expect((await store.listCredentials({ accountId: ACCOUNT, limit: 10 })).items).toHaveLength(1);
+    });
+
+    it('shows decide the same snapshot as a create by owner id: quota and names taken, also by creates of the other kind', async () => {
+      await created(store, engineLikeCreate({ ownerId: alice.userId, userName: 'Alice' }));
+      const second = await store.createCredentialOfUser(engineLikeCreateOfUser('alice'));
+      expect(second).toMatchObject({ outcome: 'created', record: { serviceUserName: 'Alice+1-at-111122223333' } });
+      expect(await store.createCredentialOfUser(engineLikeCreateOfUser('alice'))).toEqual({ outcome: 'rejected', error: quotaExceeded(2) });
+      expect(await store.createCredential(engineLikeCreate({ ownerId: alice.userId, userName: 'Alice' }))).toMatchObject({ outcome: 'rejected' });
+    });
+
+    it('never exceeds the quota under concurrent creates, by name and by owner id mixed (one lock per owner)', async () => {
+      const outcomes = await Promise.all([
+        ...Array.from({ length: 4 }, () => store.createCredentialOfUser(engineLikeCreateOfUser('alice'))),
+        ...Array.from({ length: 4 }, () => store.createCredential(engineLikeCreate({ ownerId: alice.userId, userName: 'Alice' }))),
+        ...Array.from({ length: 4 }, () => store.createCredentialOfUser(engineLikeCreateOfUser('BOB'))),
+      ]);
+      const records = outcomes.flatMap((outcome) => (outcome.outcome === 'created' ? [outcome.record] : []));
+      expect(records.filter((record) => record.ownerId === alice.userId)).toHaveLength(2);
+      expect(records.filter((record) => record.ownerId === bob.userId)).toHaveLength(2);
+      expect(outcomes.filter((outcome) => outcome.outcome === 'rejected')).toHaveLength(8);
+      expect(new Set(records.map((record) => serviceUserNameKey(record.serviceUserName))).size).toBe(4);
+    });
+
+    it('answers no-such-user for a user removed (also while creates race the removal), and creates for a new user of the same name', async () => {
+      const [first, removed, second] = await Promise.all([
+        store.createCredentialOfUser(engineLikeCreateOfUser('bob')),
+        adapters.users.removeUser(ACCOUNT, 'bob', bob.userId),
+        store.createCredentialOfUser(engineLikeCreateOfUser('bob')),
+      ]);
+      const page = await store.listCredentials({ accountId: ACCOUNT, ownerId: bob.userId, limit: 10 });
+      if (removed === 'deleted') {
+        expect(page.items).toEqual([]);
+        expect([first?.outcome, second?.outcome].filter((outcome) => outcome === 'created')).toEqual([]);
+      } else {
+        expect(removed).toBe('has-credentials');
+        expect(page.items.length).toBeGreaterThan(0);
+      }
+      for (const credential of page.items) expect(await store.deleteCredentialOfUser(ACCOUNT, 'bob', credential.credentialId)).toBe('deleted');
+      if (removed !== 'deleted') expect(await adapters.users.removeUser(ACCOUNT, 'bob', bob.userId)).toBe('deleted');
+      expect(await store.createCredentialOfUser(engineLikeCreateOfUser('bob'))).toEqual({ outcome: 'no-such-user' });
+      const reborn = user('Bob', { userId: 'AIDABOBREBORN0000000' });
+      await adapters.users.createUser(reborn);
+      expect(await store.createCredentialOfUser(engineLikeCreateOfUser('bob'))).toMatchObject({ outcome: 'created', record: { ownerId: reborn.userId } });
+    });
+
+    it("deletes only the user's credential: no-such-user apart from no-such-credential", async () => {
+      const mine = await created(store, engineLikeCreate({ ownerId: alice.userId, userName: 'Alice' }));
+      expect(await store.deleteCredentialOfUser(ACCOUNT, 'nobody', mine.credentialId)).toBe('no-such-user');
+      expect(await store.deleteCredentialOfUser(OTHER_ACCOUNT, 'alice', mine.credentialId)).toBe('no-such-user');
+      expect(await store.deleteCredentialOfUser(ACCOUNT, 'bob', mine.credentialId)).toBe('no-such-credential');
+      expect(await store.deleteCredentialOfUser(ACCOUNT, 'alice', 'ACCANOSUCHCREDENTIAL')).toBe('no-such-credential');
+      expect(await store.getCredential(ACCOUNT, mine.credentialId)).toEqual(mine);
+      expect(await store.deleteCredentialOfUser(ACCOUNT, 'alice', mine.credentialId)).toBe('deleted');
+      expect(await store.deleteCredentialOfUser(ACCOUNT, 'alice', mine.credentialId)).toBe('no-such-credential');
+      expect(await store.getCredential(ACCOUNT, mine.credentialId)).toBeUndefined();
+    });
+
+    it("gets only the user's credential: no-such-user apart from no-such-credential", async () => {
+      const mine = await created(store, insertExactly(credential({ ownerId: alice.userId, userName: 'Alice', serviceName: BEDROCK, kind: 'api-key', expirationDate: new Date(T0 + 7) })));
+      expect(await store.getCredentialOfUser(ACCOUNT, 'alice', mine.credentialId)).toEqual(mine);
+      expect(await store.getCredentialOfUser(ACCOUNT, 'nobody', mine.credentialId)).toBe('no-such-user');
+      expect(await store.getCredentialOfUser(ACCOUNT, 'bob', mine.credentialId)).toBe('no-such-credential');
+      expect(await store.getCredentialOfUser(ACCOUNT, 'alice', 'ACCANOSUCHCREDENTIAL')).toBe('no-such-credential');
+    });
+
+    it("lists the user's credentials only, in order, paged like listCredentials; no-such-user apart from an empty page", async () => {
+      const early = await created(store, insertExactly(credential({ ownerId: alice.userId, userName: 'Alice', serviceName: BEDROCK, kind: 'api-key', createDate: new Date(T0) })));
+      const tieB = await created(store, insertExactly(credential({ ownerId: alice.userId, userName: 'Alice', createDate: new Date(T0 + 1000), credentialId: 'ACCAB0000000000000000' })));
+      await created(store, insertExactly(credential({ ownerId: bob.userId, userName: 'bob', createDate: new Date(T0 + 500) })));
+      expect(await store.listCredentialsOfUser('alice', { accountId: ACCOUNT, limit: 10 })).toEqual({ items: [early, tieB], hasMore: false });
+      expect(await store.listCredentialsOfUser('alice', { accountId: ACCOUNT, limit: 1 })).toEqual({ items: [early], hasMore: true });
+      expect(await store.listCredentialsOfUser('alice', { accountId: ACCOUNT, limit: 1, after: early })).toEqual({ items: [tieB], hasMore: false });
+      expect(await store.listCredentialsOfUser('alice', { accountId: ACCOUNT, limit: 5, serviceName: CODECOMMIT })).toEqual({ items: [tieB], hasMore: false });
+      expect(await store.listCredentialsOfUser('alice', { accountId: ACCOUNT, limit: 5, after: tieB })).toEqual({ items: [], hasMore: false });
+      expect(await store.listCredentialsOfUser('nobody', { accountId: ACCOUNT, limit: 5 })).toBe('no-such-user');
+      expect(await store.listCredentialsOfUser('alice', { accountId: OTHER_ACCOUNT, limit: 5 })).toBe('no-such-user');
+      await adapters.users.createUser(user('carol'));
+      expect(await store.listCredentialsOfUser('carol', { accountId: ACCOUNT, limit: 5 })).toEqual({ items: [], hasMore: false });
     });
   });
 };

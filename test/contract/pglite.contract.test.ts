@@ -10,7 +10,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { afterAll } from 'vitest';
 import { createPGliteRunner } from '../../src/adapters/pglite/pglite-runner.js';
 import { createSqlAdapters } from '../../src/adapters/postgres/sql-adapters.js';
-import { describeCredentialStoreContract } from './credential-store.contract.js';
+import { describeCredentialStoreContract, describeUserResolvingStoreContract } from './credential-store.contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'iam-ssc-pglite-contract-'));
 let database: Promise<PGlite> | undefined;
@@ -20,10 +20,13 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describeCredentialStoreContract('PGlite', async () => {
+const openAdapters = async () => {
   const runner = createPGliteRunner(await (database ??= PGlite.create(join(dir, 'pgdata'))));
   const schema = `test_contract_${randomBytes(5).toString('hex')}`;
   const adapters = createSqlAdapters(runner, { schema }, 'pglite.contract.test');
   await adapters.migrate();
   return { ...adapters, dispose: async () => void (await runner.query(`DROP SCHEMA "${schema}" CASCADE`)) };
-});
+};
+
+describeCredentialStoreContract('PGlite', openAdapters);
+describeUserResolvingStoreContract('PGlite', openAdapters);

@@ -7,6 +7,7 @@ import type { CredentialRecord } from '../../src/domain/credential.js';
 import { checkQuota } from '../../src/domain/quota.js';
 import { deriveServiceUserName } from '../../src/domain/service-user-name.js';
 import type { CreateCredentialCommand } from '../../src/ports/credential-store.port.js';
+import { ownerLockKeyExpression, lockKeyLiteral } from '../../src/adapters/postgres/transactions.js';
 import { freshSchemaName, openTestAdapters, postgresUrl, type TestAdapters } from './database.js';
 
 const ACCOUNT = '111122223333';
@@ -75,8 +76,9 @@ describe('PostgreSQL adapters', () => {
     try {
       await Promise.all(many.map((adapters) => adapters.migrate()));
       await many[0]?.migrate();
-      const { rows } = await many[0]!.pool.query(`SELECT version FROM "${schema}".schema_version`);
-      expect(rows).toEqual([{ version: SCHEMA_VERSION }]);
+      const { rows } = await many[0]!.pool.query(`SELECT version FROM "${schema}".schema_version ORDER BY version`);
+      // Each migration applied once.
+      expect(rows).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, index) => ({ version: index + 1 })));
       expect(await many[1]?.users.createUser({ accountId: ACCOUNT, userName: 'a', userId: 'AIDA1', path: '/', createDate: new Date() })).toBe(
         'created',
       );
@@ -141,5 +143,21 @@ describe('PostgreSQL adapters', () => {
     }
     const { rows } = await adapters.pool.query(`SELECT credential_id FROM "${adapters.schema}".credentials ORDER BY credential_id`);
     expect(rows).toEqual([{ credential_id: 'ACCA1' }, { credential_id: 'ACCA2' }]);
+  });
+
+  it('computes the owner lock key in SQL exactly as in the code, so creates by name and by owner id share one lock', async () => {
+    const adapters = await open('lockkey');
+    const cases = [
+      ['123456789012', 'AIDAALICE000000000000'],
+      ['999999999999', "AIDA'quote\\back"],
+      ['123456789012', 'AIDAÄÖÜ—ünïcødé'],
+    ] as const;
+    for (const [accountId, ownerId] of cases) {
+      const { rows } = await adapters.pool.query(`SELECT (${ownerLockKeyExpression(`"${adapters.schema}"`, '$2::text', '$1::text')})::text AS key`, [
+        ownerId,
+        accountId,
+      ]);
+      expect(rows[0]).toEqual({ key: lockKeyLiteral('owner', `"${adapters.schema}"`, accountId, ownerId) });
+    }
   });
 });

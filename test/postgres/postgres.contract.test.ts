@@ -1,4 +1,6 @@
-import { describeCredentialStoreContract } from '../contract/credential-store.contract.js';
+import { describeCredentialStoreContract, describeUserResolvingStoreContract, type UserResolvingAdapters } from '../contract/credential-store.contract.js';
 import { openTestAdapters } from './database.js';
 
 describeCredentialStoreContract('PostgreSQL', () => openTestAdapters('contract'));
+// The store and directory carry the optional capabilities (createSqlAdapters' types say so; the public PostgresAdapters type does not).
+describeUserResolvingStoreContract('PostgreSQL', async () => (await openTestAdapters('contract')) as unknown as UserResolvingAdapters);

@@ -1,5 +1,5 @@
 import { type QueryRunner, sqlLiteral } from './query-runner.js';
-import { beginLocked, inTransaction, lockKeyLiteral } from './transactions.js';
+import { beginLocked, inTransaction, lockKeyLiteral, ownerLockKeyExpression } from './transactions.js';
 
 /** Where the tables live: a quoted schema name, validated once so it can be spliced into SQL. */
 export interface Tables {
@@ -8,6 +8,8 @@ export interface Tables {
   readonly credentials: string;
   readonly closedOwners: string;
   readonly schemaVersion: string;
+  /** The function a Create that names its user reads its state with (migration 2). */
+  readonly creationStateOfUser: string;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -23,6 +25,7 @@ export const tablesIn = (schema: string, caller: string): Tables => {
     credentials: `${quoted}.credentials`,
     closedOwners: `${quoted}.closed_owners`,
     schemaVersion: `${quoted}.schema_version`,
+    creationStateOfUser: `${quoted}.creation_state_of_user`,
   };
 };
 
@@ -71,9 +74,44 @@ const migrations = (t: Tables): readonly string[] => [
     PRIMARY KEY (account_id, owner_id)
   );
   `,
+  // A Create that names its user (UserResolvingStore): under READ COMMITTED each statement of a volatile function takes a snapshot
+  // of its own, so the read below sees everything the previous holder of the owner's lock committed, as the two statements of a
+  // Create by owner id do; and PostgreSQL plans a function's statements once per session instead of once per call. No rows: no such
+  // user (nothing locked). `locked_id`: the user the lock was taken for; the caller starts over if the read found another.
+  `
+  CREATE FUNCTION ${t.creationStateOfUser}(p_account text, p_key text, p_service text, p_family_1 text, p_family_2 text, p_extra text[])
+  RETURNS TABLE (locked_id text, subject_id text, subject_name text, owner_closed boolean, account_id text, credential_id text,
+    owner_id text, user_name text, service_name text, kind text, service_user_name text, service_user_name_key text,
+    secret_digest text, status text, create_date timestamptz, expiration_date timestamptz)
+  LANGUAGE plpgsql VOLATILE AS $fn$
+  #variable_conflict use_column
+  DECLARE
+    locked text;
+  BEGIN
+    SELECT u.user_id INTO locked FROM ${t.users} AS u WHERE u.account_id = p_account AND u.user_name_key = p_key;
+    IF locked IS NULL THEN
+      RETURN;
+    END IF;
+    PERFORM pg_advisory_xact_lock(${ownerLockKeyExpression(t.schema, 'p_account', 'locked')});
+    RETURN QUERY
+      SELECT locked, u.user_id::text, u.user_name, closed.is_closed, c.account_id::text, c.credential_id::text, c.owner_id::text,
+        c.user_name, c.service_name::text, c.kind, c.service_user_name, c.service_user_name_key::text, c.secret_digest, c.status,
+        c.create_date, c.expiration_date
+      FROM ${t.users} AS u
+      CROSS JOIN LATERAL (
+        SELECT EXISTS (SELECT 1 FROM ${t.closedOwners} AS o WHERE o.account_id = p_account AND o.owner_id = u.user_id) AS is_closed
+      ) AS closed
+      LEFT JOIN ${t.credentials} AS c
+        ON NOT closed.is_closed AND c.account_id = p_account AND c.service_name = p_service
+        AND (c.owner_id = u.user_id OR starts_with(c.service_user_name_key, p_family_1) OR starts_with(c.service_user_name_key, p_family_2)
+             OR c.service_user_name_key = ANY (p_extra))
+      WHERE u.account_id = p_account AND u.user_name_key = p_key;
+  END
+  $fn$;
+  `,
 ];
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /**
  * Brings the schema to `SCHEMA_VERSION`. Idempotent and safe to run from many processes at once: one transaction, serialized by an

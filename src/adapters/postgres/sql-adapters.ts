@@ -1,6 +1,7 @@
 import type { CredentialStore } from '../../ports/credential-store.port.js';
 import type { UserDirectory } from '../../ports/user-directory.port.js';
 import type { AtomicUserRemoval } from '../../ports/user-removal.port.js';
+import type { UserResolvingStore } from '../../ports/user-resolving-store.port.js';
 import { createPostgresStore, SERVICE_USER_NAME_INDEX } from './postgres-store.js';
 import { createPostgresUserDirectory } from './postgres-user-directory.js';
 import type { QueryRunner } from './query-runner.js';
@@ -20,7 +21,7 @@ export interface SqlAdapterOptions {
 }
 
 export interface SqlAdapters {
-  readonly store: CredentialStore;
+  readonly store: CredentialStore & UserResolvingStore;
   readonly users: UserDirectory & AtomicUserRemoval;
   /** Creates or upgrades the schema; idempotent, safe from many processes at once. Call once before the first request. */
   migrate(): Promise<void>;
@@ -38,6 +39,7 @@ export const createSqlAdapters = (runner: QueryRunner, options: SqlAdapterOption
     throw new TypeError(`${caller}: maxAttempts must be a positive integer, got ${String(maxAttempts)}`);
   }
   const tables = tablesIn(schema, caller);
+  // The store also reads the directory's users in its own statements (UserResolvingStore), for an engine given both.
   const store = createPostgresStore(runner, tables, { maxAttempts, retryableConstraints: new Set([SERVICE_USER_NAME_INDEX]) });
   return {
     store,

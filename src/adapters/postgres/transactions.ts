@@ -11,6 +11,16 @@ export const lockKeyLiteral = (...parts: readonly string[]): string =>
 /** The opening of a transaction serialized on `lockKey`, to prefix the first statements of a script with. */
 export const beginLocked = (lockKey: string): string => `BEGIN; SELECT pg_advisory_xact_lock(${lockKey});`;
 
+/**
+ * `lockKeyLiteral('owner', schema, <accountIdSql>, <ownerIdSql>)` computed by the server, for a lock on an owner the statement itself
+ * finds (a Create that names the user): the same digest of the same bytes, so it is the same lock as `beginOwnerLocked`'s.
+ */
+export const ownerLockKeyExpression = (schema: string, accountIdSql: string, ownerIdSql: string): string => {
+  const prefix = Buffer.from(['owner', schema, ''].join('\u0000'), 'utf8').toString('hex');
+  const bytes = `decode('${prefix}', 'hex') || convert_to(${accountIdSql}, 'UTF8') || decode('00', 'hex') || convert_to(${ownerIdSql}, 'UTF8')`;
+  return `('x' || encode(substring(sha256(${bytes}) FROM 1 FOR 8), 'hex'))::bit(64)::bigint`;
+};
+
 /** The opening of a transaction serialized with every other one of the same owner (creates, closeOwner, removeUser). */
 export const beginOwnerLocked = (schema: string, accountId: string, ownerId: string): string =>
   beginLocked(lockKeyLiteral('owner', schema, accountId, ownerId));
