@@ -23,7 +23,8 @@ export interface ApiKeyParts {
  * are matched.
  */
 export const parseApiKey = (prefix: string, apiKey: string): Result<ApiKeyParts, 'malformed API key'> => {
-  if (!apiKey.startsWith(prefix) || apiKey.length === prefix.length) return err('malformed API key');
+  // (A prefix alone decodes to no colon.)
+  if (!apiKey.startsWith(prefix)) return err('malformed API key');
   const decoded = Buffer.from(apiKey.slice(prefix.length), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon <= 0 || colon === decoded.length - 1) return err('malformed API key');

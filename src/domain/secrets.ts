@@ -73,8 +73,9 @@ const storedDigestBytes = Buffer.alloc(DIGEST_LENGTH);
 
 /** Compares the digest of a presented secret with a stored digest in constant time. */
 export const secretMatchesDigest = (presented: string, stored: SecretDigest): boolean => {
+  // The presented digest is always DIGEST_LENGTH long; a stored text of another length is no digest of ours.
+  if (stored.length !== DIGEST_LENGTH) return false;
   const presentedDigest = digestSecret(presented);
-  if (presentedDigest.length !== DIGEST_LENGTH || stored.length !== DIGEST_LENGTH) return false;
   // Digests are ASCII (base64url), so latin1 writes exactly their UTF-8 bytes, without a new Buffer per call.
   presentedDigestBytes.write(presentedDigest, 'latin1');
   storedDigestBytes.write(stored, 'latin1');
