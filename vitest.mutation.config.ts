@@ -1,5 +1,28 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * Under StrykerJS a mutant's run stops at the first failing test, and files are imported only when they run: quick, focused
+ * files go first, the long properties next, the one file that imports the AWS SDK last.
+ */
+const ORDER = [
+  /test\/domain\//,
+  /test\/engine\/(?!properties|model|race)/,
+  /test\/contract\//,
+  /test\/protocol\/(query-units|wire-errors|seed-example)/,
+  /test\/engine\//,
+  /test\/protocol\/(?!sdk-)/,
+];
+const rank = (file: string): number => {
+  const index = ORDER.findIndex((pattern) => pattern.test(file));
+  return index === -1 ? ORDER.length : index;
+};
+class QuickFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    return [...files].sort((a, b) => rank(a.moduleId) - rank(b.moduleId) || a.moduleId.localeCompare(b.moduleId));
+  }
+}
 
 /**
  * The in-process tests that `npm run mutation` (stryker.config.mjs) runs against each mutant. Tests that start child processes,
@@ -37,6 +60,7 @@ export default defineConfig({
     // One module graph for every test file: under StrykerJS each mutant reruns the files that reach it, and re-importing the AWS
     // SDK for each of them would cost more than the tests.
     isolate: false,
+    sequence: { sequencer: QuickFirst },
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },
