@@ -47,6 +47,7 @@ export default defineConfig({
       'test/protocol/wire-errors.test.ts',
       'test/protocol/access-key-scan.test.ts',
       'test/protocol/seed-example.test.ts',
+      'test/protocol/start-iam-endpoint-options.test.ts',
       // The AWS SDK's cases through the in-process handler. test/protocol/sdk-endpoint.test.ts runs the same cases over HTTP and
       // the examples and SigV4 tests add no rule of these folders; each file that imports the SDK costs seconds per mutant.
       'test/protocol/sdk-in-process.test.ts',
