@@ -22,6 +22,6 @@ export default {
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
-  ignorePatterns: ['dist', 'coverage', 'reports', '.pgdata', 'test/.readme-*'],
+  ignorePatterns: ['dist', 'coverage', 'reports', '.pgdata', 'test/.readme-*', '.stryker-tmp*'],
   cleanTempDir: 'always',
 };
