@@ -14,7 +14,7 @@ import { ACCOUNT, CODECOMMIT, errOf, expectError, okOf, serviceFailure, setup } 
 const ID = 'ACCAAAAAAAAAAAAAAAAAA';
 
 /** Every operation that acts in an account, called with a valid request. */
-const operations: Record<string, (engine: CredentialEngine, ctx: { accountId?: string; callerUserName?: string }) => Promise<unknown>> = {
+const operations: Record<string, (engine: CredentialEngine, ctx: { accountId?: string; callerUserName?: string }) => PromiseLike<unknown>> = {
   createUser: (e, ctx) => e.createUser({ UserName: 'alice' }, ctx),
   getUser: (e, ctx) => e.getUser({ UserName: 'alice' }, ctx),
   listUsers: (e, ctx) => e.listUsers({}, ctx),
