@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import type { ResultAsync } from 'neverthrow';
 import { describe, expect, it } from 'vitest';
 import {
   authenticateHttpAuthorization,
@@ -7,6 +8,7 @@ import {
   createInMemoryStore,
   createInMemoryUserDirectory,
   type CredentialEngine,
+  type IamError,
   type UserDirectory,
 } from '../../src/index.js';
 import { ACCOUNT, CODECOMMIT, errOf, expectError, okOf, serviceFailure, setup } from './support.js';
@@ -14,7 +16,7 @@ import { ACCOUNT, CODECOMMIT, errOf, expectError, okOf, serviceFailure, setup } 
 const ID = 'ACCAAAAAAAAAAAAAAAAAA';
 
 /** Every operation that acts in an account, called with a valid request. */
-const operations: Record<string, (engine: CredentialEngine, ctx: { accountId?: string; callerUserName?: string }) => PromiseLike<unknown>> = {
+const operations: Record<string, (engine: CredentialEngine, ctx: { accountId?: string; callerUserName?: string }) => ResultAsync<unknown, IamError>> = {
   createUser: (e, ctx) => e.createUser({ UserName: 'alice' }, ctx),
   getUser: (e, ctx) => e.getUser({ UserName: 'alice' }, ctx),
   listUsers: (e, ctx) => e.listUsers({}, ctx),
@@ -36,7 +38,7 @@ describe('the request context', () => {
     );
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...Object.keys(operations)), badAccount, async (name, accountId) => {
-        const outcome = (await (operations[name] as (typeof operations)[string])(engine, { accountId: accountId as string })) as Awaited<ReturnType<CredentialEngine['getUser']>>;
+        const outcome = await (operations[name] as (typeof operations)[string])(engine, { accountId: accountId as string });
         expect(outcome._unsafeUnwrapErr()).toEqual({
           code: 'InvalidInput',
           httpStatus: 400,
