@@ -79,8 +79,8 @@ export const secretMatchesDigest = (presented: string, stored: SecretDigest | un
   const presentedDigest = digestSecret(presented);
   // The presented digest is always DIGEST_LENGTH long; a stored text of another length is no digest of ours.
   if (stored?.length !== DIGEST_LENGTH) return false;
-  // Digests are ASCII (base64url), so latin1 writes exactly their UTF-8 bytes, without a new Buffer per call.
-  presentedDigestBytes.write(presentedDigest, 'latin1');
-  storedDigestBytes.write(stored, 'latin1');
+  // Written in place, without a new Buffer per call (digests are ASCII: one byte per character).
+  presentedDigestBytes.write(presentedDigest);
+  storedDigestBytes.write(stored);
   return crypto.timingSafeEqual(presentedDigestBytes, storedDigestBytes);
 };

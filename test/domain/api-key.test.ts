@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatApiKey, parseApiKey, shownSecret } from '../../src/domain/api-key.js';
+import { defaultServiceCatalogue } from '../../src/domain/service-catalogue.js';
 
 /** Aliases are ServiceUserNames (`[\w+=,.@-]+`): never a colon. Secrets are base64 of random bytes, but any non-empty text parses. */
 const alias = fc.stringMatching(/^[\w+=,.@-]{1,40}$/);
@@ -68,6 +69,12 @@ describe('API keys: accepted exactly when they are a key formatApiKey issues', (
 });
 
 describe('the secret shown once, at Create and Reset', () => {
+  it('a catalogue entry keeps only what its kind has', () => {
+    expect(Object.keys(defaultServiceCatalogue['codecommit.amazonaws.com'] as object)).toEqual(['kind']);
+    expect(defaultServiceCatalogue['bedrock.amazonaws.com']).toEqual({ kind: 'api-key', secretPrefix: 'ABSK' });
+    expect(Object.isFrozen(defaultServiceCatalogue['bedrock.amazonaws.com'])).toBe(true);
+  });
+
   it('is a password as it is, and an API key under its service prefix, or ABSK when the service has left the catalogue', () => {
     expect(shownSecret('password', 'alice-at-123456789012', { kind: 'password' }, 'pw')).toBe('pw');
     expect(shownSecret('password', 'alice-at-123456789012', undefined, 'pw')).toBe('pw');

@@ -188,6 +188,9 @@ describe('compileValidator agrees with the reference model of IAM validation', (
     expect(bounded(2, 2)({ Text: `a${pair}` }).isOk()).toBe(true);
     expect(bounded(2, 2)({ Text: `${pair}\uDC00` }).isOk()).toBe(true);
     expect(bounded(3, 3)({ Text: `\uD800${pair}` }).isOk()).toBe(false);
+    // A high surrogate followed by a unit that is no low surrogate (below or above the range) is two.
+    expect(bounded(2, 2)({ Text: '\uD800\uE000' }).isOk()).toBe(true);
+    expect(bounded(2, 2)({ Text: '\uD800\uDBFF' }).isOk()).toBe(true);
     expect(bounded(2, 2)({ Text: `\uD800${pair}` }).isOk()).toBe(true);
   });
 
@@ -197,5 +200,12 @@ describe('compileValidator agrees with the reference model of IAM validation', (
     for (const request of [undefined, null, 'UserName=alice', 42, true]) expect(validate(request)).toEqual(none);
     expect(none._unsafeUnwrapErr().message).toBe("1 validation error detected: Value null at 'userName' failed to satisfy constraint: Member must not be null");
     expect(compileValidator([maxItemsSpec])(null).isOk()).toBe(true);
+    // The spec of a user name, compiled here: a string of the name's characters, IAM's own message otherwise.
+    const userName = compileValidator([userNameSpec(true)]);
+    expect(userName({ UserName: 'alice' }).isOk()).toBe(true);
+    expect(userName({ UserName: 'a b' })._unsafeUnwrapErr().message).toBe(
+      'The specified value for userName is invalid. It must contain only alphanumeric characters and/or the following: +=,.@_-',
+    );
+    expect(userName({ UserName: 7 })._unsafeUnwrapErr().message).toBe("1 validation error detected: Value at 'userName' failed to satisfy constraint: Member must be a string");
   });
 });
