@@ -28,7 +28,7 @@ function* verify(
   if (contextAccountId != null && contextAccountId !== accountId.value) return err(authenticationFailed('unknown service user name'));
   const found = yield* answerOf(deps.ports.store.findByServiceUserName(accountId.value, serviceName, serviceUserNameKey(presentedName)));
   // Checked even when nothing was found, so a wrong name costs the same time as a wrong secret.
-  const secretMatches = secretMatchesDigest(presentedSecret, found?.secretDigest ?? '');
+  const secretMatches = secretMatchesDigest(presentedSecret, found?.secretDigest);
   if (found === undefined || found.serviceUserName !== presentedName) return err(authenticationFailed('unknown service user name'));
   if (!secretMatches) return err(authenticationFailed('wrong secret'));
   const status = effectiveStatus(found.status, found.expirationDate, deps.clock.now());

@@ -9,7 +9,7 @@ import type { ServiceCredentialKind } from './service-catalogue.js';
 const DEFAULT_API_KEY_PREFIX = 'ABSK';
 
 export const formatApiKey = (prefix: string, alias: string, secret: string): string =>
-  prefix + Buffer.from(`${alias}:${secret}`, 'utf8').toString('base64');
+  prefix + Buffer.from(`${alias}:${secret}`).toString('base64');
 
 /** The two parts of a presented API key. */
 export interface ApiKeyParts {
@@ -23,7 +23,7 @@ export interface ApiKeyParts {
  * are matched.
  */
 export const parseApiKey = (prefix: string, apiKey: string): Result<ApiKeyParts, 'malformed API key'> => {
-  if (!apiKey.startsWith(prefix) || apiKey.length === prefix.length) return err('malformed API key');
+  // Anything after a wrong prefix still fails the canonical comparison below, as does a prefix alone (no colon).
   const decoded = Buffer.from(apiKey.slice(prefix.length), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon <= 0 || colon === decoded.length - 1) return err('malformed API key');

@@ -14,32 +14,31 @@ const NOT_A_MARKER: NotAMarker = 'not a marker we issue';
 
 const encode = (text: string): string => Buffer.from(text, 'utf8').toString('base64url');
 
-/** The text a marker encodes, when the marker is exactly its canonical base64url spelling. */
-const decode = (marker: string): Result<string, NotAMarker> => {
-  const text = Buffer.from(marker, 'base64url').toString('utf8');
-  return encode(text) === marker ? ok(text) : err(NOT_A_MARKER);
-};
+const decode = (marker: string): string => Buffer.from(marker, 'base64url').toString('utf8');
 
 export const encodeCredentialMarker = (position: CredentialPosition): string =>
   encode(`${CREDENTIAL_MARKER_VERSION}:${position.createDate.getTime()}:${position.credentialId}`);
 
-const CREDENTIAL_MARKER = /^c1:(-?\d{1,16}):(\w{1,128})$/;
+const CREDENTIAL_MARKER = /^c1:(-?\d+):(\w{1,128})$/;
 
-export const decodeCredentialMarker = (marker: string): Result<CredentialPosition, NotAMarker> =>
-  decode(marker).andThen((text) => {
-    const match = CREDENTIAL_MARKER.exec(text);
-    if (match?.[1] === undefined || match[2] === undefined) return err(NOT_A_MARKER);
-    const createDate = new Date(Number(match[1]));
-    return Number.isNaN(createDate.getTime()) ? err(NOT_A_MARKER) : ok({ createDate, credentialId: match[2] });
-  });
+/**
+ * The position a marker encodes, when the marker is exactly what `encodeCredentialMarker` makes of it: that one comparison refuses
+ * every other spelling (base64 padding, leading zeros, `-0`) and every number that is no instant a Date holds (it encodes as `NaN`).
+ */
+export const decodeCredentialMarker = (marker: string): Result<CredentialPosition, NotAMarker> => {
+  const match = CREDENTIAL_MARKER.exec(decode(marker));
+  if (match === null) return err(NOT_A_MARKER);
+  const position = { createDate: new Date(Number(match[1])), credentialId: match[2] as string };
+  return encodeCredentialMarker(position) === marker ? ok(position) : err(NOT_A_MARKER);
+};
 
 /** Users page in the order of their case-folded names. */
 export const encodeUserMarker = (userNameKey: string): string => encode(`${USER_MARKER_VERSION}:${userNameKey}`);
 
 const USER_MARKER = /^u1:([\w+=,.@-]{1,64})$/;
 
-export const decodeUserMarker = (marker: string): Result<string, NotAMarker> =>
-  decode(marker).andThen((text) => {
-    const userNameKey = USER_MARKER.exec(text)?.[1];
-    return userNameKey === undefined ? err(NOT_A_MARKER) : ok(userNameKey);
-  });
+/** The user name key a marker encodes, when the marker is exactly what `encodeUserMarker` makes of it. */
+export const decodeUserMarker = (marker: string): Result<string, NotAMarker> => {
+  const userNameKey = USER_MARKER.exec(decode(marker))?.[1];
+  return userNameKey !== undefined && encodeUserMarker(userNameKey) === marker ? ok(userNameKey) : err(NOT_A_MARKER);
+};

@@ -42,10 +42,11 @@ const passwordOf = (userName: string, password: string): Result<PresentedCredent
  * quadratically on a long run of spaces followed by anything else (8 KiB of them took ~200 ms).
  */
 const withoutSurroundingSpaces = (text: string): string => {
-  let start = 0;
+  // charCodeAt outside the text is NaN, which ends each loop; on a text of spaces only, start passes end and slice gives ''.
   let end = text.length;
-  while (start < end && text.charCodeAt(start) === 0x20) start += 1;
-  while (end > start && text.charCodeAt(end - 1) === 0x20) end -= 1;
+  while (text.charCodeAt(end - 1) === 0x20) end -= 1;
+  let start = 0;
+  while (text.charCodeAt(start) === 0x20) start += 1;
   return text.slice(start, end);
 };
 

@@ -71,12 +71,16 @@ const DIGEST_LENGTH = 43;
 const presentedDigestBytes = Buffer.alloc(DIGEST_LENGTH);
 const storedDigestBytes = Buffer.alloc(DIGEST_LENGTH);
 
-/** Compares the digest of a presented secret with a stored digest in constant time. */
-export const secretMatchesDigest = (presented: string, stored: SecretDigest): boolean => {
+/**
+ * Compares the digest of a presented secret with a stored digest in constant time. The presented secret is digested even when
+ * nothing is stored (`undefined`: no such credential), so that an unknown name costs what a wrong secret costs.
+ */
+export const secretMatchesDigest = (presented: string, stored: SecretDigest | undefined): boolean => {
   const presentedDigest = digestSecret(presented);
-  if (presentedDigest.length !== DIGEST_LENGTH || stored.length !== DIGEST_LENGTH) return false;
-  // Digests are ASCII (base64url), so latin1 writes exactly their UTF-8 bytes, without a new Buffer per call.
-  presentedDigestBytes.write(presentedDigest, 'latin1');
-  storedDigestBytes.write(stored, 'latin1');
+  // The presented digest is always DIGEST_LENGTH long; a stored text of another length is no digest of ours.
+  if (stored?.length !== DIGEST_LENGTH) return false;
+  // Written in place, without a new Buffer per call (digests are ASCII: one byte per character).
+  presentedDigestBytes.write(presentedDigest);
+  storedDigestBytes.write(stored);
   return crypto.timingSafeEqual(presentedDigestBytes, storedDigestBytes);
 };

@@ -238,6 +238,9 @@ const explainViolations = (members: readonly CompiledMember[], record: Record<st
     for (const constraint of member.constraints) if (!constraint.holds(value)) violations.push(constraint.message);
   }
   if (violations.length > 0) return err(validationError(formatValidationMessage(violations)));
-  const broken = members.find(({ member, customPattern }) => customPattern !== undefined && !customPattern.regex.test(record[member] as string));
+  // An absent member breaks no pattern (a regular expression would test the text "undefined").
+  const broken = members.find(
+    ({ member, customPattern }) => customPattern !== undefined && record[member] != null && !customPattern.regex.test(record[member] as string),
+  );
   return err(validationError(broken?.customPattern?.message ?? 'Invalid request.'));
 };
