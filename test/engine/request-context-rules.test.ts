@@ -80,22 +80,25 @@ describe('Create racing DeleteUser', () => {
   });
 });
 
-describe('DeleteUser when the directory fails and the store then fails to reopen the owner', () => {
-  it('answers the original ServiceFailure and reports both causes', async () => {
+describe('DeleteUser when the directory fails', () => {
+  it('answers ServiceFailure and reports the cause; the closure stays, so a Create is refused and tries to finish the deletion', async () => {
     const store = createInMemoryStore();
     const directory = createInMemoryUserDirectory();
     const users: UserDirectory = Object.assign(Object.create(directory) as UserDirectory, {
       deleteUser: () => Promise.reject(new Error('directory unavailable')),
     });
     const causes: unknown[] = [];
-    const engine = createCredentialEngine({
-      store: Object.assign(Object.create(store) as typeof store, { reopenOwner: () => Promise.reject(new Error('store unavailable')) }),
-      users,
-      onInternalError: (cause) => causes.push(cause),
-    });
+    const engine = createCredentialEngine({ store, users, onInternalError: (cause) => causes.push(cause) });
     await okOf(engine.createUser({ UserName: 'bob' }));
     await expectError(engine.deleteUser({ UserName: 'bob' }), serviceFailure);
-    expect(causes.map((cause) => (cause as Error).message)).toEqual(['directory unavailable', 'store unavailable']);
+    expect(causes.map((cause) => (cause as Error).message)).toEqual(['directory unavailable']);
+    await expectError(engine.createServiceSpecificCredential({ UserName: 'bob', ServiceName: 'codecommit.amazonaws.com' }), {
+      code: 'NoSuchEntity',
+      httpStatus: 404,
+      message: 'The user with name bob cannot be found.',
+    });
+    expect(causes.map((cause) => (cause as Error).message)).toEqual(['directory unavailable', 'directory unavailable']);
+    expect((await store.listCredentials({ accountId: ACCOUNT, limit: 10 })).items).toEqual([]);
   });
 });
 
