@@ -168,6 +168,18 @@ describe('a store that finds the user itself (UserResolvingStore)', () => {
     expect(asked).toBe(1);
   });
 
+  it('updates, resets and deletes the user’s own credential through it', async () => {
+    const engine = createCredentialEngine(sharedDatabase());
+    await engine.createUser({ UserName: 'alice' });
+    const created = await engine.createServiceSpecificCredential({ UserName: 'ALICE', ServiceName: 'codecommit.amazonaws.com' });
+    const id = created._unsafeUnwrap().ServiceSpecificCredential.ServiceSpecificCredentialId;
+    const request = { UserName: 'alice', ServiceSpecificCredentialId: id };
+    expect((await engine.updateServiceSpecificCredential({ ...request, Status: 'Inactive' })).isOk()).toBe(true);
+    expect((await engine.resetServiceSpecificCredential(request))._unsafeUnwrap().ServiceSpecificCredential.Status).toBe('Inactive');
+    expect((await engine.deleteServiceSpecificCredential(request)).isOk()).toBe(true);
+    expect((await engine.listServiceSpecificCredentials({ UserName: 'alice' }))._unsafeUnwrap().ServiceSpecificCredentials).toEqual([]);
+  });
+
   it('answers every sequence of operations exactly as the engine that looks the user up first', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 30 }), async (ops) => {

@@ -1,7 +1,7 @@
 import { buildQueryString } from '@smithy/core/protocols';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createCredentialEngine } from '../../src/index.js';
+import { createCredentialEngine, createManualClock, createSeededRandom } from '../../src/index.js';
 import { createIamRequestHandler, handleQueryRequest, type SdkHttpRequest } from '../../src/protocol/query/index.js';
 
 /**
@@ -11,14 +11,16 @@ import { createIamRequestHandler, handleQueryRequest, type SdkHttpRequest } from
 const REQUEST_ID = 'fixed-request-id';
 const requestId = () => REQUEST_ID;
 const decoder = new TextDecoder();
+/** The two sides each get a fresh engine with the same clock and random source, so a created user's id and date agree. */
+const freshEngine = () => createCredentialEngine({ clock: createManualClock(new Date('2026-01-01T00:00:00Z')), random: createSeededRandom('handler') });
 
 const viaHandler = async (request: SdkHttpRequest) => {
-  const { response } = await createIamRequestHandler(createCredentialEngine(), { requestId }).handle(request);
+  const { response } = await createIamRequestHandler(freshEngine(), { requestId }).handle(request);
   return { status: response.statusCode, body: decoder.decode(response.body), headers: response.headers };
 };
 
 const viaEndpoint = async (queryString: string, body: string | Uint8Array) => {
-  const answer = await handleQueryRequest(createCredentialEngine(), { body, queryString, headers: {} }, { requestId });
+  const answer = await handleQueryRequest(freshEngine(), { body, queryString, headers: {} }, { requestId });
   return { status: answer.status, body: answer.body };
 };
 
