@@ -1,6 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import suite from './vitest.config.js';
 
 /**
  * Under StrykerJS a mutant's run stops at the first failing test, and files are imported only when they run: quick, focused
@@ -30,12 +30,8 @@ class QuickFirst extends BaseSequencer {
  * they are slow. The whole suite is still `npm test` (vitest.config.ts).
  */
 export default defineConfig({
-  resolve: {
-    alias: [
-      { find: /^iam-service-credentials\/query$/, replacement: fileURLToPath(new URL('./src/protocol/query/index.ts', import.meta.url)) },
-      { find: /^iam-service-credentials$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
-    ],
-  },
+  // The package's name resolves to the source, as in the main config.
+  resolve: suite.resolve ?? {},
   test: {
     include: [
       'test/domain/**/*.test.ts',
