@@ -7,19 +7,12 @@ import {
   createManualClock,
   createSeededRandom,
 } from '../../src/index.js';
-import { CODECOMMIT, T0, scheduled } from './support.js';
+import { CODECOMMIT, T0, rejecting, scheduled } from './support.js';
 
 /** A stream of injected store failures: when the scheduler runs a call whose flag is set, that call rejects instead. */
 const failing = <T extends object>(port: T, failures: boolean[]): T => {
   let call = 0;
-  const wrapped: Record<string, unknown> = {};
-  for (const [name, method] of Object.entries(port)) {
-    wrapped[name] =
-      typeof method === 'function'
-        ? (...args: unknown[]) => (failures[call++ % failures.length] ? Promise.reject(new Error('injected store failure')) : method.apply(port, args))
-        : method;
-  }
-  return wrapped as T;
+  return rejecting(port, () => failures[call++ % failures.length] === true, () => new Error('injected store failure'));
 };
 
 const opArb = fc.record({

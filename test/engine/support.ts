@@ -61,3 +61,15 @@ export const scheduled = <T extends object>(s: fc.Scheduler, port: T): T => {
   }
   return wrapped as T;
 };
+
+/** The port with every method call first asking `fails(method)`: when it answers true, the call rejects with `failure(method)`. */
+export const rejecting = <T extends object>(port: T, fails: (method: string) => boolean, failure: (method: string) => Error): T => {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(port)) {
+    wrapped[name] =
+      typeof method === 'function'
+        ? (...args: unknown[]) => (fails(name) ? Promise.reject(failure(name)) : method.apply(port, args))
+        : method;
+  }
+  return wrapped as T;
+};

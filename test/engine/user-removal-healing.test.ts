@@ -9,7 +9,7 @@ import {
   type CredentialStore,
   type UserDirectory,
 } from '../../src/index.js';
-import { ACCOUNT, CODECOMMIT, T0, expectError, okOf, scheduled, serviceFailure } from './support.js';
+import { ACCOUNT, CODECOMMIT, T0, expectError, okOf, rejecting, scheduled, serviceFailure } from './support.js';
 
 // A store and a user directory from different places (an embedder's own directory, say) cannot delete a user in one transaction:
 // DeleteUser closes the owner in the store, then deletes the user in the directory. When that second step fails, the deletion is
@@ -18,16 +18,8 @@ import { ACCOUNT, CODECOMMIT, T0, expectError, okOf, scheduled, serviceFailure }
 const noSuchBob = { code: 'NoSuchEntity', httpStatus: 404, message: 'The user with name bob cannot be found.' };
 
 /** Ports whose chosen methods fail (reject) while `failing.has(name)`. */
-const breakable = <T extends object>(port: T, failing: Set<string>): T => {
-  const wrapped: Record<string, unknown> = {};
-  for (const [name, method] of Object.entries(port)) {
-    wrapped[name] =
-      typeof method === 'function'
-        ? (...args: unknown[]) => (failing.has(name) ? Promise.reject(new Error(`${name} unavailable`)) : method.apply(port, args))
-        : method;
-  }
-  return wrapped as T;
-};
+const breakable = <T extends object>(port: T, failing: Set<string>): T =>
+  rejecting(port, (name) => failing.has(name), (name) => new Error(`${name} unavailable`));
 
 const halfDeletedBob = async () => {
   const failing = new Set<string>();
@@ -89,15 +81,7 @@ describe('a DeleteUser that failed half-way (store and directory from different 
 /** Injected failures of the chosen methods: each call of one takes the next flag of a finite stream. */
 const failingRemoval = <T extends object>(port: T, methods: readonly string[], failures: readonly boolean[]): T => {
   let call = 0;
-  const wrapped: Record<string, unknown> = {};
-  for (const [name, method] of Object.entries(port)) {
-    wrapped[name] =
-      typeof method === 'function' && methods.includes(name)
-        ? (...args: unknown[]) =>
-            failures[call++] === true ? Promise.reject(new Error(`injected ${name} failure`)) : method.apply(port, args)
-        : method;
-  }
-  return wrapped as T;
+  return rejecting(port, (name) => methods.includes(name) && failures[call++] === true, (name) => new Error(`injected ${name} failure`));
 };
 
 const opArb = fc.record({
