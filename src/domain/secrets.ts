@@ -9,6 +9,8 @@ export type IdPrefix = 'ACCA' | 'AIDA';
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const ID_RANDOM_PART = 17;
+/** Every prefix is 4 letters. */
+const ID_LENGTH = 4 + ID_RANDOM_PART;
 /** Bytes at or above this would favour some characters (256 is not a multiple of 36): they are skipped. */
 const UNBIASED_BELOW = 256 - (256 % ID_ALPHABET.length);
 /** Bytes drawn per round: enough for 17 characters in almost every round (each byte is usable with probability 252/256). */
@@ -23,28 +25,36 @@ const MAX_ROUNDS = 16;
  * IAM unique ids are 21 characters: a 4-letter type prefix and 17 of [A-Z0-9], each drawn without bias. (Bytes are read last to
  * first, as nanoid's `customRandom` does, so a seeded source yields the ids it always has.)
  */
-export const createIdGenerator = (randomBytes: RandomBytes): ((prefix: IdPrefix) => Result<string, Error>) => (prefix) => {
-  let id = prefix;
-  for (let round = 0; round < MAX_ROUNDS; round += 1) {
-    const bytes = randomBytes(BYTES_PER_ROUND);
-    for (let index = BYTES_PER_ROUND - 1; index >= 0; index -= 1) {
-      const byte = bytes[index] as number;
-      if (byte >= UNBIASED_BELOW) continue;
-      id += ID_ALPHABET.charAt(byte % ID_ALPHABET.length);
-      // Built a character at a time, the id is a chain of V8 cons-strings (~230 bytes); ids live as long as what they name, so
-      // they are copied into one flat 21-character string (~40 bytes).
-      if (id.length === prefix.length + ID_RANDOM_PART) return ok(Buffer.from(id, 'latin1').toString('latin1'));
+export const createIdGenerator = (randomBytes: RandomBytes): ((prefix: IdPrefix) => Result<string, Error>) => {
+  // The id's character codes, written in place and made one flat string at the end: built a character at a time, the id would be a
+  // chain of V8 cons-strings (~230 bytes, and it lives as long as what it names), and flattening that costs more than the rest.
+  const codes: number[] = new Array<number>(ID_LENGTH).fill(0);
+  return (prefix) => {
+    for (let index = 0; index < prefix.length; index += 1) codes[index] = prefix.charCodeAt(index);
+    let length = prefix.length;
+    for (let round = 0; round < MAX_ROUNDS; round += 1) {
+      const bytes = randomBytes(BYTES_PER_ROUND);
+      for (let index = BYTES_PER_ROUND - 1; index >= 0; index -= 1) {
+        const byte = bytes[index] as number;
+        if (byte >= UNBIASED_BELOW) continue;
+        codes[length] = ID_ALPHABET.charCodeAt(byte % ID_ALPHABET.length);
+        length += 1;
+        if (length === ID_LENGTH) return ok(String.fromCharCode(...codes));
+      }
     }
-  }
-  return err(new Error(`the random source gave no usable bytes for an id in ${MAX_ROUNDS} rounds of ${BYTES_PER_ROUND}`));
+    return err(new Error(`the random source gave no usable bytes for an id in ${MAX_ROUNDS} rounds of ${BYTES_PER_ROUND}`));
+  };
 };
 
 const PASSWORD_BYTES = 32;
 /** Real Bedrock keys carry a 60-character secret ending in one `=`: standard base64 of 44 bytes. */
 const API_KEY_SECRET_BYTES = 44;
 
-/** Standard base64 of the bytes, read in place (no copy of the random bytes first). */
-const base64Of = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+/**
+ * Standard base64 of the bytes. Copied into a Buffer rather than read in place: a small Uint8Array lives inside V8's heap, and
+ * asking for its `.buffer` moves it out first, which costs twice what copying 32 bytes does (measured: ~1.9 against ~0.8 us).
+ */
+const base64Of = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 
 /**
  * A new secret of the kind the credential is. ServicePassword: standard base64 of 32 random bytes, 44 characters with padding, as

@@ -2,7 +2,7 @@ import { randomFillSync } from 'node:crypto';
 import type { RandomSource } from '../../ports/random.port.js';
 
 const POOL_SIZE = 4096;
-const pool = Buffer.allocUnsafe(POOL_SIZE);
+const pool = new Uint8Array(POOL_SIZE);
 let offset = POOL_SIZE;
 
 /**
@@ -16,7 +16,8 @@ export const cryptoRandom: RandomSource = {
       randomFillSync(pool);
       offset = 0;
     }
-    const out = new Uint8Array(pool.subarray(offset, offset + size));
+    // A plain Uint8Array's slice copies without the Buffer view a Buffer's subarray would make first.
+    const out = pool.slice(offset, offset + size);
     offset += size;
     return out;
   },
