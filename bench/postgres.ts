@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -89,6 +89,59 @@ const floorPair = async (query: Query, table: string, id: string): Promise<void>
   await query(`DELETE FROM ${table} WHERE id = $1`, [id]);
 };
 
+/** CPU seconds (user + system) the process `pid` has used, from /proc; undefined where there is no such file (not Linux, remote). */
+const processCpuSeconds = (pid: number): number | undefined => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks; USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+};
+
+interface CpuCost {
+  readonly server: number;
+  readonly client: number;
+}
+
+/**
+ * Where the time goes when the machine is saturated: the CPU one operation costs the server (its backend process, read from /proc,
+ * so the server must run on this machine) and this process (the engine, the driver, the socket), on one connection, one operation
+ * after another. Unlike throughput, CPU time hardly depends on what else the machine runs. Microseconds per operation, medians of
+ * `rounds` alternated slices.
+ */
+const cpuPerOperation = async (
+  url: string,
+  schema: string,
+  operations: Readonly<Record<string, (on: { pool: ReturnType<typeof createPostgresAdapters>['pool']; engine: CredentialEngine }, iteration: number) => Promise<unknown>>>,
+  count: number,
+  rounds: number,
+): Promise<Record<string, CpuCost> | undefined> => {
+  const adapters = createPostgresAdapters({ connectionString: url, schema, max: 1 });
+  try {
+    const pid = Number((await adapters.pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid);
+    if (processCpuSeconds(pid) === undefined) return undefined;
+    const on = { pool: adapters.pool, engine: createCredentialEngine({ store: adapters.store, users: adapters.users }) };
+    const samples = new Map<string, { server: number[]; client: number[] }>();
+    for (let round = 0; round < rounds; round += 1) {
+      for (const [name, operation] of Object.entries(operations)) {
+        for (let warm = 0; warm < 20; warm += 1) await operation(on, -1 - warm - 100 * round);
+        const server = processCpuSeconds(pid) ?? 0;
+        const client = process.cpuUsage();
+        for (let iteration = 0; iteration < count; iteration += 1) await operation(on, round * count + iteration);
+        const used = process.cpuUsage(client);
+        const entry = samples.get(name) ?? { server: [], client: [] };
+        entry.server.push((((processCpuSeconds(pid) ?? 0) - server) * 1e6) / count);
+        entry.client.push((used.user + used.system) / count);
+        samples.set(name, entry);
+      }
+    }
+    return Object.fromEntries([...samples].map(([name, entry]) => [name, { server: median(entry.server), client: median(entry.client) }]));
+  } finally {
+    await adapters.close();
+  }
+};
+
 const runPostgresServer = async (options: Exclude<PostgresOptions, { skip: string }>): Promise<ResultRow[]> => {
   let server: Awaited<ReturnType<typeof database>>;
   try {
@@ -163,6 +216,48 @@ const runPostgresServer = async (options: Exclude<PostgresOptions, { skip: strin
         lookedUp(`pg.create-delete.looked-up.c${clients}`, `Create+Delete, user looked up first (as before), ${suffix}`, median(samples.lookedUpPairs), 'pairs/s', floorPairs),
         lookedUp(`pg.list.looked-up.c${clients}`, `List, user looked up first (as before), ${suffix}`, median(samples.lookedUpLists), 'ops/s', pk),
         { id: `pg.select-1.c${clients}`, section, label: `pool.query('SELECT 1'), ${suffix}`, value: median(samples.trip), unit: 'ops/s', note: 'one round trip' },
+      );
+    }
+    // The CPU profile: the engine's Create+Delete and List against their floors, on one connection of a pool of its own.
+    const cpuUsers = 50;
+    const cpu = await cpuPerOperation(
+      server.url,
+      schema,
+      {
+        floorPair: (own, iteration) => floorPair((text, values) => own.pool.query({ name: `bench_${text.split(' ')[0] ?? ''}`, text, values }), `${schema}.${FLOOR_TABLE}`, `cpu-${iteration}`),
+        pair: (own, iteration) => createDeletePair(own.engine, userName(Math.abs(iteration) % cpuUsers)),
+        pk: (own) =>
+          own.pool.query({
+            name: 'bench_pk',
+            text: `SELECT * FROM ${schema}.credentials WHERE account_id = $1 AND credential_id = $2`,
+            values: ['123456789012', heldCredential.ServiceSpecificCredentialId],
+          }),
+        list: (own) => ok(own.engine.listServiceSpecificCredentials({ UserName: 'holder' })),
+      },
+      500,
+      3,
+    );
+    if (cpu === undefined) {
+      rows.push({ id: 'pg.cpu.create-delete', section, label: 'CPU per Create+Delete pair', value: null, unit: 'us', skipped: 'the server is not a local process' });
+    } else {
+      const cost = (name: string): CpuCost => cpu[name] ?? { server: Number.NaN, client: Number.NaN };
+      const cpuRow = (id: string, label: string, name: string, floorName: string, floorLabel: string): ResultRow => {
+        const [ours, floor] = [cost(name), cost(floorName)];
+        const total = ours.server + ours.client;
+        return {
+          id,
+          section,
+          label,
+          value: total,
+          unit: 'us',
+          baseline: { label: floorLabel, value: floor.server + floor.client },
+          ratio: (floor.server + floor.client) / total,
+          note: `server ${ours.server.toFixed(0)} + bench process ${ours.client.toFixed(0)} us; floor ${floor.server.toFixed(0)} + ${floor.client.toFixed(0)} us (ratio: floor / ours, the throughput ratio on a saturated machine)`,
+        };
+      };
+      rows.push(
+        cpuRow('pg.cpu.create-delete', 'CPU per Create+Delete pair (server + bench process)', 'pair', 'floorPair', 'INSERT + DELETE autocommit pair'),
+        cpuRow('pg.cpu.list', 'CPU per List (server + bench process)', 'list', 'pk', 'one-row SELECT by primary key'),
       );
     }
     await adapters.pool.query(`DROP SCHEMA ${schema} CASCADE`);

@@ -439,6 +439,26 @@ export const describeUserResolvingStoreContract = (name: string, makeAdapters: (
       expect(await store.createCredential(engineLikeCreate({ ownerId: alice.userId, userName: 'Alice' }))).toMatchObject({ outcome: 'rejected' });
     });
 
+    it("tells decide which names of the user's family other owners hold, up to the family's edges, on every call", async () => {
+      // Keys inside the family (`alice-at-…`, `alice+…`) and just outside it, held by bob; the read matches the family by key ranges
+      // (migration 3), and asks about keys outside it separately. Several calls: PostgreSQL caches the read's plan per session.
+      const held = ['alice-at-999', 'alice+1-at-111122223333', 'alice+', 'alice,1-at-111122223333', 'alice-as-1', 'alice-at.1', 'alicf+1'];
+      for (const name of held) await created(store, insertExactly(credential({ ...BOB, ownerId: bob.userId, serviceUserName: name })));
+      const asked = [...held, 'alice+2-at-111122223333', 'alice-at-111122223333', 'alice*1'];
+      for (let call = 0; call < 7; call += 1) {
+        const answers: Record<string, boolean> = {};
+        const outcome = await store.createCredentialOfUser({
+          ...engineLikeCreateOfUser('alice'),
+          decide: (_owner, snapshot) => {
+            for (const key of asked) answers[key] = snapshot.isServiceUserNameTaken(key);
+            return err(quotaExceeded(2));
+          },
+        });
+        expect(outcome.outcome).toBe('rejected');
+        expect(answers).toEqual(Object.fromEntries(asked.map((key) => [key, held.includes(key)])));
+      }
+    });
+
     it('never exceeds the quota under concurrent creates, by name and by owner id mixed (one lock per owner)', async () => {
       const outcomes = await Promise.all([
         ...Array.from({ length: 4 }, () => store.createCredentialOfUser(engineLikeCreateOfUser('alice'))),
