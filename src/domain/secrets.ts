@@ -9,7 +9,7 @@ export type IdPrefix = 'ACCA' | 'AIDA';
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const ID_RANDOM_PART = 17;
-/** Every prefix is 4 letters. */
+/** A 4-letter prefix and the random part. */
 const ID_LENGTH = 4 + ID_RANDOM_PART;
 /** Bytes at or above this would favour some characters (256 is not a multiple of 36): they are skipped. */
 const UNBIASED_BELOW = 256 - (256 % ID_ALPHABET.length);
@@ -25,25 +25,21 @@ const MAX_ROUNDS = 16;
  * IAM unique ids are 21 characters: a 4-letter type prefix and 17 of [A-Z0-9], each drawn without bias. (Bytes are read last to
  * first, as nanoid's `customRandom` does, so a seeded source yields the ids it always has.)
  */
-export const createIdGenerator = (randomBytes: RandomBytes): ((prefix: IdPrefix) => Result<string, Error>) => {
-  // The id's character codes, written in place and made one flat string at the end: built a character at a time, the id would be a
-  // chain of V8 cons-strings (~230 bytes, and it lives as long as what it names), and flattening that costs more than the rest.
-  const codes: number[] = new Array<number>(ID_LENGTH).fill(0);
-  return (prefix) => {
-    for (let index = 0; index < prefix.length; index += 1) codes[index] = prefix.charCodeAt(index);
-    let length = prefix.length;
-    for (let round = 0; round < MAX_ROUNDS; round += 1) {
-      const bytes = randomBytes(BYTES_PER_ROUND);
-      for (let index = BYTES_PER_ROUND - 1; index >= 0; index -= 1) {
-        const byte = bytes[index] as number;
-        if (byte >= UNBIASED_BELOW) continue;
-        codes[length] = ID_ALPHABET.charCodeAt(byte % ID_ALPHABET.length);
-        length += 1;
-        if (length === ID_LENGTH) return ok(String.fromCharCode(...codes));
-      }
+export const createIdGenerator = (randomBytes: RandomBytes): ((prefix: IdPrefix) => Result<string, Error>) => (prefix) => {
+  // The id's character codes, made one flat string at the end: built a character at a time, the id would be a chain of V8
+  // cons-strings (~230 bytes, and it lives as long as what it names), and flattening that costs more than all the rest.
+  // Every prefix is four letters.
+  const codes = [prefix.charCodeAt(0), prefix.charCodeAt(1), prefix.charCodeAt(2), prefix.charCodeAt(3)];
+  for (let round = 0; round < MAX_ROUNDS; round += 1) {
+    const bytes = randomBytes(BYTES_PER_ROUND);
+    for (let index = BYTES_PER_ROUND - 1; index >= 0; index -= 1) {
+      const byte = bytes[index] as number;
+      if (byte >= UNBIASED_BELOW) continue;
+      codes.push(ID_ALPHABET.charCodeAt(byte % ID_ALPHABET.length));
+      if (codes.length === ID_LENGTH) return ok(String.fromCharCode(...codes));
     }
-    return err(new Error(`the random source gave no usable bytes for an id in ${MAX_ROUNDS} rounds of ${BYTES_PER_ROUND}`));
-  };
+  }
+  return err(new Error(`the random source gave no usable bytes for an id in ${MAX_ROUNDS} rounds of ${BYTES_PER_ROUND}`));
 };
 
 const PASSWORD_BYTES = 32;
