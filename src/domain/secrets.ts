@@ -33,7 +33,7 @@ export const createIdGenerator = (randomBytes: RandomBytes): ((prefix: IdPrefix)
       id += ID_ALPHABET.charAt(byte % ID_ALPHABET.length);
       // Built a character at a time, the id is a chain of V8 cons-strings (~230 bytes); ids live as long as what they name, so
       // they are copied into one flat 21-character string (~40 bytes).
-      if (id.length === prefix.length + ID_RANDOM_PART) return ok(Buffer.from(id, 'latin1').toString('latin1'));
+      if (id.length === prefix.length + ID_RANDOM_PART) return ok(Buffer.from(id).toString('latin1'));
     }
   }
   return err(new Error(`the random source gave no usable bytes for an id in ${MAX_ROUNDS} rounds of ${BYTES_PER_ROUND}`));
