@@ -44,6 +44,7 @@ export default defineConfig({
       'test/protocol/xml-render.test.ts',
       'test/protocol/wire-errors.test.ts',
       'test/protocol/access-key-scan.test.ts',
+      'test/protocol/access-key-rules.test.ts',
       'test/protocol/seed-example.test.ts',
       'test/protocol/start-iam-endpoint-options.test.ts',
       'test/protocol/start-iam-endpoint-rules.test.ts',

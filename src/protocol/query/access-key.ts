@@ -110,15 +110,9 @@ export const accessKeyIdOf = (headers: QueryHeaders | undefined, queryString?: s
     const value = scanCredential(header);
     if (value !== undefined) return fromCredentialScope(header.slice(value[0], value[1]));
   }
-  if (queryString !== undefined && queryString !== '') {
-    try {
-      const credential = new URLSearchParams(queryString).get('X-Amz-Credential');
-      if (credential !== null) return fromCredentialScope(credential);
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
+  // URLSearchParams never throws: it reads a malformed escape as itself (and no query string as an empty one).
+  const credential = new URLSearchParams(queryString).get('X-Amz-Credential');
+  return credential === null ? undefined : fromCredentialScope(credential);
 };
 
 /** The three parts of `Authorization: AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`. */
