@@ -81,7 +81,7 @@ describe('the secret shown once, at Create and Reset', () => {
       prefix.map((secretPrefix) => ({ kind: 'api-key' as const, secretPrefix })),
     );
     fc.assert(
-      fc.property(fc.dictionary(fc.stringMatching(/^[a-z.]{1,20}$/), entry), (entries) => {
+      fc.property(fc.dictionary(fc.stringMatching(/^[a-z]{1,12}\.amazonaws\.com$/), entry), (entries) => {
         const catalogue: ServiceCatalogue = { ...entries };
         const frozen = freezeCatalogue(catalogue);
         // Strictly equal: a password entry has no secretPrefix member, not even an undefined one.
