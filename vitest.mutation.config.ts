@@ -10,7 +10,7 @@ const ORDER = [
   /test\/domain\//,
   /test\/engine\/(?!properties|model|race)/,
   /test\/contract\//,
-  /test\/protocol\/(query-units|query-form|query-request-rules|wire-errors|seed-example)/,
+  /test\/protocol\/(query-units|query-form|query-request-rules|query-members|wire-errors|seed-example)/,
   /test\/engine\//,
   /test\/protocol\/(?!sdk-)/,
 ];
@@ -41,6 +41,7 @@ export default defineConfig({
       'test/protocol/query-units.test.ts',
       'test/protocol/query-form.test.ts',
       'test/protocol/query-request-rules.test.ts',
+      'test/protocol/query-members.test.ts',
       'test/protocol/xml-render.test.ts',
       'test/protocol/wire-errors.test.ts',
       'test/protocol/access-key-scan.test.ts',
