@@ -4,7 +4,7 @@ import { MAX_AUTHORIZATION_LENGTH, accessKeyIdOf, isAccessKeyId, parseAuthorizat
 
 /**
  * Which access key a request names, and how a verifier reads an Authorization header. The scanner must answer what the regular
- * expression it replaced answers (test/protocol/access-key-scan.test.ts); here every UTF-16 code unit is tried at the places where the
+ * expression it replaced answers (test/protocol/access-key-scan.test.ts); here every code unit that could be white space or a line terminator is tried at the places where the
  * expression's character classes decide: `\s` (JavaScript's white space), `.` (anything but a line terminator) and the letters `/i`
  * matches in either case.
  */
@@ -14,7 +14,8 @@ const scanned = (header: string): string | undefined => {
   const range = scanCredential(header);
   return range === undefined ? undefined : header.slice(range[0], range[1]);
 };
-const EVERY_UNIT = Array.from({ length: 0x10000 }, (_, unit) => String.fromCharCode(unit));
+/** Every code unit up to U+3000 (the last white space but the BOM), the BOM, and the units that are never characters. */
+const EVERY_UNIT = [...Array.from({ length: 0x3001 }, (_, unit) => String.fromCharCode(unit)), '\ufeff', '\ud800', '\udc00', '\ufffe', '\uffff'];
 
 describe('the access key id scanner, unit by unit', () => {
   it('takes exactly JavaScript\'s white space (\\s) before and after the algorithm, before Credential= and as its end', () => {
