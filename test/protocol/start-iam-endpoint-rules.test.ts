@@ -1,6 +1,6 @@
 import { CreateUserCommand, GetUserCommand, ListUsersCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
-import { startIamEndpoint } from '../../src/protocol/query/index.js';
+import { StartupError, startIamEndpoint } from '../../src/protocol/query/index.js';
 import { rejection } from './helpers.js';
 import { KEY_A, KEY_B, SECRETS, signedClient } from './sigv4-support.js';
 
@@ -23,6 +23,24 @@ describe('startIamEndpoint: the host and the default account', () => {
     expect(await refusal({ host: '' })).toEqual(new TypeError('startIamEndpoint: host must not be empty (it would listen on every interface)'));
     for (const accountId of ['12345678901', '1234567890123', '12345678901x', 'x123456789012', '']) {
       expect(await refusal({ accountId }), accountId).toEqual(new TypeError('startIamEndpoint: accountId must be 12 digits'));
+    }
+  });
+});
+
+describe('startIamEndpoint: the store', () => {
+  it('is memory when absent or "memory"; a postgres:// or postgresql:// URL, in any letter case, is opened as PostgreSQL', async () => {
+    for (const store of [undefined, 'memory']) {
+      const endpoint = await startIamEndpoint(store === undefined ? {} : { store });
+      try {
+        await signedClient(endpoint.url, KEY_A).send(new CreateUserCommand({ UserName: 'dora' }));
+        expect((await endpoint.engine.getUser({ UserName: 'dora' })).isOk()).toBe(true);
+      } finally {
+        await endpoint.close();
+      }
+    }
+    // Nothing listens on port 1: the URL is taken as a store to open, and opening it fails (not a refused option).
+    for (const store of ['postgres://127.0.0.1:1/iam', 'postgresql://127.0.0.1:1/iam', 'POSTGRES://127.0.0.1:1/iam', 'PostgreSQL://127.0.0.1:1/iam']) {
+      expect(await refusal({ store }), store).toBeInstanceOf(StartupError);
     }
   });
 });
@@ -68,11 +86,12 @@ describe('startIamEndpoint: the access keys a client signs with', () => {
 describe('startIamEndpoint: what it tells', () => {
   it('logs the startup line and one access line per request when given log; starts only the front doors asked for', async () => {
     const lines: string[] = [];
-    const endpoint = await startIamEndpoint({ log: (line) => lines.push(line), frontDoors: { bedrock: { port: 0 } } });
+    const endpoint = await startIamEndpoint({ log: (line) => lines.push(line), frontDoors: { bedrock: { port: 0 }, keyspaces: { port: 0 } } });
     try {
       expect(lines[0]).toMatch(new RegExp(`^iam-service-credentials listening on ${endpoint.url} \\(account 123456789012, `));
       expect(endpoint.url).toBe(`http://127.0.0.1:${endpoint.port}`);
-      expect(Object.keys(endpoint.frontDoors)).toEqual(['bedrock']);
+      expect(Object.keys(endpoint.frontDoors).sort()).toEqual(['bedrock', 'keyspaces']);
+      for (const door of Object.values(endpoint.frontDoors)) expect(door.port).toBeGreaterThan(0);
       const before = lines.length;
       await signedClient(endpoint.url, KEY_A).send(new ListUsersCommand({}));
       expect(lines.length).toBe(before + 1);
