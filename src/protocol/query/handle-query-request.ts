@@ -47,10 +47,10 @@ export interface QueryRequest {
   readonly queryString?: string;
   /** Only `Content-Type` is read: a body of another media type is refused. */
   readonly headers?: QueryHeaders;
-  /** The account the request acts in; the engine's default account when absent. */
-  readonly accountId?: string;
-  /** The IAM user the caller is, used where UserName may be omitted; absent = a non-user caller (root or role). */
-  readonly callerUserName?: string;
+  /** The account the request acts in; the engine's default account when absent (or undefined). */
+  readonly accountId?: string | undefined;
+  /** The IAM user the caller is, used where UserName may be omitted; absent (or undefined) = a non-user caller (root or role). */
+  readonly callerUserName?: string | undefined;
 }
 
 export interface QueryHandlerOptions {
@@ -153,10 +153,7 @@ export const answerQueryRequest = async (engine: CredentialEngine, request: Quer
     const parsed = parseRequest(request);
     if (!parsed.ok) return renderQueryError(parsed.error, requestId, parsed.action);
     const { action, operation, input } = parsed;
-    const ctx: { accountId?: string; callerUserName?: string } = {};
-    if (request.accountId !== undefined) ctx.accountId = request.accountId;
-    if (request.callerUserName !== undefined) ctx.callerUserName = request.callerUserName;
-    const outcome = await operation.call(engine, input, ctx);
+    const outcome = await operation.call(engine, input, { accountId: request.accountId, callerUserName: request.callerUserName });
     if (outcome.isErr()) return renderQueryError(fromIamError(outcome.error), requestId, action);
     return {
       status: 200,

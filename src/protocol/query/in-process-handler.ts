@@ -143,11 +143,7 @@ export const createIamRequestHandler = (engine: CredentialEngine, options: IamRe
         // Refused before anything runs, as the endpoint refuses it (same code, status and XML).
         answer = renderQueryError(identity.error, newRequestId());
       } else {
-        const query: { -readonly [K in keyof QueryRequest]: QueryRequest[K] } = { body, queryString, headers: request.headers };
-        const { accountId, callerUserName } = identity.value;
-        if (accountId !== undefined) query.accountId = accountId;
-        if (callerUserName !== undefined) query.callerUserName = callerUserName;
-        answer = await answerRequest(query, request.method);
+        answer = await answerRequest({ body, queryString, headers: request.headers, ...identity.value }, request.method);
       }
       // Aborted while the engine worked: the answer is dropped, as a closed socket would drop it (the operation itself has run).
       if (isAborted(signal)) throw abortError(signal?.reason);
