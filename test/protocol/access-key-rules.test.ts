@@ -46,6 +46,22 @@ describe('the access key id scanner, unit by unit', () => {
   });
 });
 
+describe('the access key id scanner, at its edges', () => {
+  it('reads a header of up to MAX_AUTHORIZATION_LENGTH characters, and nothing of a longer one', () => {
+    const at = (length: number) => `AWS4-HMAC-SHA256 ${' '.repeat(length - 36)}Credential=AKIDEDGE`;
+    expect(at(MAX_AUTHORIZATION_LENGTH)).toHaveLength(MAX_AUTHORIZATION_LENGTH);
+    expect(scanned(at(MAX_AUTHORIZATION_LENGTH))).toBe('AKIDEDGE');
+    expect(scanned(at(MAX_AUTHORIZATION_LENGTH + 1))).toBeUndefined();
+  });
+
+  it('finds Credential= right after the algorithm, right after the terminator of its line, and at the very end', () => {
+    for (const header of ['AWS4-HMAC-SHA256 Credential=A', 'AWS4-HMAC-SHA256 x\nCredential=B', 'AWS4-HMAC-SHA256 x\r\nCredential=C', 'AWS4-HMAC-SHA256 x,Credential=D', 'AWS4-HMAC-SHA256 Credential=E, Credential=']) {
+      expect(scanned(header), JSON.stringify(header)).toBe(reference(header));
+    }
+    expect(scanned('AWS4-HMAC-SHA256 x\nCredential=B')).toBe('B');
+  });
+});
+
 describe('the access key id a request names', () => {
   it('is 1 to 128 letters and digits', () => {
     expect(isAccessKeyId('A')).toBe(true);
