@@ -58,3 +58,13 @@ describe('boolean members', () => {
     );
   });
 });
+
+describe('string members', () => {
+  it('are the text given, even when it reads as an integer or a boolean', async () => {
+    for (const userName of ['12345', '+7', 'true', 'FALSE']) {
+      const response = await handleQueryRequest(engine, { body: `Action=CreateUser&Version=${V}&UserName=${encodeURIComponent(userName)}` });
+      expect(response.status, `${userName}: ${response.body}`).toBe(200);
+      expect(response.body).toContain(`<UserName>${userName}</UserName>`);
+    }
+  });
+});
