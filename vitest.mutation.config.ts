@@ -51,6 +51,7 @@ export default defineConfig({
       'test/protocol/start-iam-endpoint-rules.test.ts',
       'test/protocol/in-process-handler.test.ts',
       'test/protocol/account-map-rules.test.ts',
+      'test/protocol/in-process-handler-rules.test.ts',
       // The AWS SDK's cases through the in-process handler, unsigned and signed. test/protocol/sdk-endpoint.test.ts runs the same
       // cases over HTTP and the examples add no rule of these folders; each file that imports the SDK costs seconds per mutant.
       'test/protocol/sdk-in-process.test.ts',

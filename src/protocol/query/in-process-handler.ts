@@ -69,8 +69,11 @@ export interface IamRequestHandlerOptions {
 
 const encoder = new TextEncoder();
 
-/** RFC 3986 percent-encoding, as the SDK's `escapeUri` (`encodeURIComponent` leaves `!'()*` alone; the SDK does not). */
-const escapeUri = (text: string): string => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+/** What `encodeURIComponent` leaves alone and RFC 3986 (the SDK's `escapeUri`) does not. */
+const RESERVED_ESCAPES: Readonly<Record<string, string>> = { '!': '%21', "'": '%27', '(': '%28', ')': '%29', '*': '%2A' };
+
+/** RFC 3986 percent-encoding, as the SDK's `escapeUri`. */
+const escapeUri = (text: string): string => encodeURIComponent(text).replace(/[!'()*]/g, (c) => RESERVED_ESCAPES[c] as string);
 
 /**
  * The query string exactly as the SDK's own HTTP handlers put it on the wire (`buildQueryString` of @smithy/core: names sorted, each
