@@ -130,7 +130,9 @@ describe('the answer', () => {
         throw new Error('boom');
       },
     });
-    // An empty id from the generator: the failure still gets one.
+    // The failure keeps the id made for the request; an empty one from the generator is replaced.
+    const kept = await handleQueryRequest(throwing, { body: LIST }, { requestId: () => 'req-kept' });
+    expect([kept.status, kept.headers['x-amzn-RequestId'], parseErrorResponse(kept.body).requestId]).toEqual([500, 'req-kept', 'req-kept']);
     const failed = await handleQueryRequest(throwing, { body: LIST }, { requestId: () => '' });
     expect(failed.status).toBe(500);
     expect(failed.headers['x-amzn-RequestId']).toMatch(/^[0-9a-f-]{36}$/);
