@@ -27,6 +27,16 @@ describe('startIamEndpoint: the host and the default account', () => {
   });
 });
 
+describe('startIamEndpoint: options checked in order, before anything starts', () => {
+  it('ports are 0 to 65535 inclusive, and a front door not asked for is not configured', async () => {
+    // Each option is checked in turn: an accepted port lets the check of the account id (or the seed) speak.
+    for (const port of [0, 65535]) expect(await refusal({ port, accountId: 'x' })).toEqual(new TypeError('startIamEndpoint: accountId must be 12 digits'));
+    for (const frontDoors of [{ bedrock: { port: 65535 } }, { keyspaces: { port: 0 } }, {}]) {
+      expect((await refusal({ frontDoors, seed: { accounts: 7 } as never })).message, JSON.stringify(frontDoors)).toMatch(/^startIamEndpoint: seed: /);
+    }
+  });
+});
+
 describe('startIamEndpoint: the store', () => {
   it('is memory when absent or "memory"; a postgres:// or postgresql:// URL, in any letter case, is opened as PostgreSQL', async () => {
     for (const store of [undefined, 'memory']) {
@@ -99,5 +109,7 @@ describe('startIamEndpoint: what it tells', () => {
     } finally {
       await endpoint.close(100);
     }
+    // Closed: nothing answers any more.
+    await expect(fetch(endpoint.url, { method: 'POST', body: 'Action=ListUsers&Version=2010-05-08' })).rejects.toThrow();
   });
 });
