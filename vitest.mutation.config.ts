@@ -10,7 +10,7 @@ const ORDER = [
   /test\/domain\//,
   /test\/engine\/(?!properties|model|race)/,
   /test\/contract\//,
-  /test\/protocol\/(query-units|wire-errors|seed-example)/,
+  /test\/protocol\/(query-units|query-form|query-request-rules|query-members|wire-errors|seed-example)/,
   /test\/engine\//,
   /test\/protocol\/(?!sdk-)/,
 ];
@@ -39,12 +39,19 @@ export default defineConfig({
       'test/contract/in-memory.contract.test.ts',
       'test/protocol/query-property.test.ts',
       'test/protocol/query-units.test.ts',
+      'test/protocol/query-form.test.ts',
+      'test/protocol/query-request-rules.test.ts',
+      'test/protocol/query-members.test.ts',
       'test/protocol/xml-render.test.ts',
       'test/protocol/wire-errors.test.ts',
       'test/protocol/access-key-scan.test.ts',
+      'test/protocol/access-key-rules.test.ts',
       'test/protocol/seed-example.test.ts',
       'test/protocol/start-iam-endpoint-options.test.ts',
+      'test/protocol/start-iam-endpoint-rules.test.ts',
       'test/protocol/in-process-handler.test.ts',
+      'test/protocol/account-map-rules.test.ts',
+      'test/protocol/in-process-handler-rules.test.ts',
       // The AWS SDK's cases through the in-process handler, unsigned and signed. test/protocol/sdk-endpoint.test.ts runs the same
       // cases over HTTP and the examples add no rule of these folders; each file that imports the SDK costs seconds per mutant.
       'test/protocol/sdk-in-process.test.ts',

@@ -12,9 +12,9 @@ import type { UserResolvingStore } from '../ports/user-resolving-store.port.js';
 /** Who is calling, per request: one engine serves many accounts. */
 export interface RequestContext {
   /** The account the request acts in; the engine's default account when absent. */
-  readonly accountId?: string;
+  readonly accountId?: string | undefined;
   /** The user "the caller" is, where the model lets UserName be omitted (List, Reset, Update, Delete). */
-  readonly callerUserName?: string;
+  readonly callerUserName?: string | undefined;
 }
 
 /** Everything an operation reaches the world through, resolved once when the engine is created. */

@@ -79,7 +79,7 @@ export const parseHttpAuthorization = (header: unknown): Result<PresentedCredent
  * another user here); an empty one means "the same".
  */
 export const parseSaslPlain = (token: unknown): Result<PresentedCredential, IamError> => {
-  const bytes = typeof token === 'string' ? Buffer.from(token, 'utf8') : token instanceof Uint8Array ? token : undefined;
+  const bytes = typeof token === 'string' ? Buffer.from(token) : token instanceof Uint8Array ? token : undefined;
   if (bytes === undefined) return malformed('no SASL token');
   if (bytes.length > MAX_SASL_PLAIN_LENGTH) return malformed('SASL token too long');
   return decodeUtf8(bytes).andThen((decoded) => {

@@ -125,6 +125,9 @@ interface CompiledMember {
 const hasMinLength = (value: string, min: number): boolean => value.length >= 2 * min || (value.length >= min && codePointLength(value) >= min);
 const hasMaxLength = (value: string, max: number): boolean => value.length <= max || codePointLength(value) <= max;
 
+// Number.isSafeInteger is false for anything but a number (it does not convert): it is the whole type check.
+const isSafeInteger = (value: unknown): value is number => Number.isSafeInteger(value);
+
 const compileMember = (spec: MemberSpec): CompiledMember => {
   const prefix = `Value at '${wireMemberName(spec.member)}' failed to satisfy constraint: `;
   const constraint = (holds: (value: never) => boolean, message: string): Constraint => ({
@@ -142,11 +145,10 @@ const compileMember = (spec: MemberSpec): CompiledMember => {
       break;
     case 'integer': {
       const { min, max } = spec;
-      type = constraint((value: unknown) => typeof value === 'number' && Number.isSafeInteger(value), 'Member must be an integer');
+      type = constraint(isSafeInteger, 'Member must be an integer');
       if (min !== undefined) constraints.push(constraint((value: number) => value >= min, `Member must have value greater than or equal to ${min}`));
       if (max !== undefined) constraints.push(constraint((value: number) => value <= max, `Member must have value less than or equal to ${max}`));
-      accepts = (value) =>
-        typeof value === 'number' && Number.isSafeInteger(value) && (min === undefined || value >= min) && (max === undefined || value <= max);
+      accepts = (value) => isSafeInteger(value) && (min === undefined || value >= min) && (max === undefined || value <= max);
       break;
     }
     case 'string': {

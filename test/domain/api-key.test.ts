@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatApiKey, parseApiKey, shownSecret } from '../../src/domain/api-key.js';
-import { defaultServiceCatalogue } from '../../src/domain/service-catalogue.js';
+import { type ServiceCatalogue, defaultServiceCatalogue, freezeCatalogue } from '../../src/domain/service-catalogue.js';
 
 /** Aliases are ServiceUserNames (`[\w+=,.@-]+`): never a colon. Secrets are base64 of random bytes, but any non-empty text parses. */
 const alias = fc.stringMatching(/^[\w+=,.@-]{1,40}$/);
@@ -73,6 +73,27 @@ describe('the secret shown once, at Create and Reset', () => {
     expect(Object.keys(defaultServiceCatalogue['codecommit.amazonaws.com'] as object)).toEqual(['kind']);
     expect(defaultServiceCatalogue['bedrock.amazonaws.com']).toEqual({ kind: 'api-key', secretPrefix: 'ABSK' });
     expect(Object.isFrozen(defaultServiceCatalogue['bedrock.amazonaws.com'])).toBe(true);
+  });
+
+  it('a caller\'s catalogue is kept as a frozen copy equal to it, entry for entry, each entry with only what its kind has', () => {
+    const entry = fc.oneof(
+      fc.constant({ kind: 'password' as const }),
+      prefix.map((secretPrefix) => ({ kind: 'api-key' as const, secretPrefix })),
+    );
+    fc.assert(
+      fc.property(fc.dictionary(fc.stringMatching(/^[a-z]{1,12}\.amazonaws\.com$/), entry), (entries) => {
+        const catalogue: ServiceCatalogue = { ...entries };
+        const frozen = freezeCatalogue(catalogue);
+        // Strictly equal: a password entry has no secretPrefix member, not even an undefined one.
+        expect(frozen).toStrictEqual(catalogue);
+        expect(frozen).not.toBe(catalogue);
+        expect(Object.isFrozen(frozen)).toBe(true);
+        for (const [name, service] of Object.entries(frozen)) {
+          expect(Object.isFrozen(service)).toBe(true);
+          expect(service).not.toBe(catalogue[name]);
+        }
+      }),
+    );
   });
 
   it('is a password as it is, and an API key under its service prefix, or ABSK when the service has left the catalogue', () => {

@@ -67,6 +67,23 @@ describe('IAM unique ids', () => {
   });
 });
 
+describe('IAM unique ids from a source that gives many unusable bytes', () => {
+  it('are the first 17 usable bytes of the rounds, each round read from its last byte to its first (nanoid\'s customRandom)', () => {
+    // Bytes 252 to 255 half of the time, so that an id needs every usable byte of a round, the first one included, or a second round.
+    const byte = fc.oneof(fc.integer({ min: 0, max: 251 }), fc.integer({ min: 252, max: 255 }));
+    fc.assert(
+      fc.property(fc.constantFrom('ACCA' as const, 'AIDA' as const), fc.array(fc.array(byte, { minLength: 28, maxLength: 28 }), { minLength: 3, maxLength: 3 }), (prefix, rounds) => {
+        const usable = rounds.flatMap((round) => round.slice().reverse()).filter((b) => b < 252);
+        fc.pre(usable.length >= 17);
+        const source = scripted(rounds.map((round) => (size: number) => round.slice(0, size)));
+        const expected = usable.slice(0, 17).map((b) => ALPHABET.charAt(b % 36)).join('');
+        expect(createIdGenerator(source.randomBytes)(prefix)._unsafeUnwrap()).toBe(prefix + expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('secrets', () => {
   it('are standard base64 of the random bytes: 32 for a password (44 characters), 44 for an API key secret (60, one =)', () => {
     fc.assert(

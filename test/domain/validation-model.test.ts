@@ -192,6 +192,26 @@ describe('compileValidator agrees with the reference model of IAM validation', (
     expect(bounded(2, 2)({ Text: '\uD800\uE000' }).isOk()).toBe(true);
     expect(bounded(2, 2)({ Text: '\uD800\uDBFF' }).isOk()).toBe(true);
     expect(bounded(2, 2)({ Text: `\uD800${pair}` }).isOk()).toBe(true);
+    // Only a high surrogate starts a pair: a low one, or a unit above the surrogates, followed by a low surrogate is two.
+    expect(bounded(2, 2)({ Text: '\uDC00\uDC00' }).isOk()).toBe(true);
+    expect(bounded(2, 2)({ Text: '\uE000\uDC00' }).isOk()).toBe(true);
+    expect(bounded(2, 2)({ Text: '\uFFFF\uDFFF' }).isOk()).toBe(true);
+  });
+
+  it('reads null members as absent: a valid request comes back without its null and its absent members', () => {
+    const validate = compileValidator<Record<string, unknown>>([userNameSpec(true), markerSpec, maxItemsSpec, pathSpec]);
+    const value = validate({ UserName: 'alice', Marker: null, Other: 'kept out' })._unsafeUnwrap();
+    expect(value).toStrictEqual({ UserName: 'alice' });
+    expect(Object.keys(validate({ UserName: 'bob', MaxItems: 3 })._unsafeUnwrap())).toEqual(['UserName', 'MaxItems']);
+  });
+
+  it('an absent member breaks no pattern of IAM\'s own, wherever it stands in the request', () => {
+    // Path is listed first and absent; the user name breaks IAM's user-name pattern: its message is the answer.
+    const validate = compileValidator([pathSpec, userNameSpec(true)]);
+    expect(validate({ UserName: 'a b' })._unsafeUnwrapErr().message).toBe(
+      'The specified value for userName is invalid. It must contain only alphanumeric characters and/or the following: +=,.@_-',
+    );
+    expect(validate({ UserName: 'a b', Path: null })._unsafeUnwrapErr().message).toBe(validate({ UserName: 'a b' })._unsafeUnwrapErr().message);
   });
 
   it('reads a request that is not an object as one with no members', () => {

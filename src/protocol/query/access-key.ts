@@ -37,13 +37,15 @@ const isLineTerminator = (c: number): boolean => c === 0x0a || c === 0x0d || c =
 
 const COMMA = 0x2c;
 
-/** Case-insensitive for ASCII letters only, as a non-unicode `/i` regular expression. */
+/**
+ * Case-insensitive for ASCII letters only, as a non-unicode `/i` regular expression. The words are lower-case letters, digits, `-`
+ * and `=`: a code at or above `a` is a letter. Past the end of the text `charCodeAt` is NaN, which matches nothing.
+ */
 const matchesAt = (text: CharSource, at: number, lowerWord: string): boolean => {
-  if (at + lowerWord.length > text.length) return false;
   for (let k = 0; k < lowerWord.length; k++) {
     const c = text.charCodeAt(at + k);
     const want = lowerWord.charCodeAt(k);
-    if (c !== want && !(want >= 0x61 && want <= 0x7a && c === want - 0x20)) return false;
+    if (c !== want && !(want >= 0x61 && c === want - 0x20)) return false;
   }
   return true;
 };
@@ -73,31 +75,33 @@ const credentialValueEnd = (text: CharSource, at: number): number => {
 export const scanCredential = (text: CharSource): readonly [number, number] | undefined => {
   const n = text.length;
   if (n > MAX_AUTHORIZATION_LENGTH) return undefined;
+  // Past the end of the text `charCodeAt` is NaN: no white space, no line terminator, no `c`; the scans below stop there.
   let i = 0;
-  while (i < n && isWhitespace(text.charCodeAt(i))) i++;
+  while (isWhitespace(text.charCodeAt(i))) i++;
   if (!matchesAt(text, i, ALGORITHM)) return undefined;
   const afterAlgorithm = i + ALGORITHM.length;
   let first = afterAlgorithm;
-  while (first < n && isWhitespace(text.charCodeAt(first))) first++;
+  while (isWhitespace(text.charCodeAt(first))) first++;
   if (first === afterAlgorithm) return undefined;
   // The separator before `Credential=` may be the line terminator ending the algorithm's line, but nothing after it.
   let lineEnd = first;
   while (lineEnd < n && !isLineTerminator(text.charCodeAt(lineEnd))) lineEnd++;
-  const last = lineEnd < n ? lineEnd + 1 : n;
-  for (let at = last; at > first; at--) {
+  // From the last place a `Credential=` can start down to the first after the algorithm (whose separator is white space).
+  for (let at = lineEnd + 1; at >= first; at--) {
     if ((text.charCodeAt(at) | 0x20) !== 0x63) continue; // not a `c` or `C`: no `Credential=` here
     const separator = text.charCodeAt(at - 1);
     if (separator !== COMMA && !isWhitespace(separator)) continue;
     const end = credentialValueEnd(text, at);
     if (end !== -1) return [at + CREDENTIAL.length, end];
   }
-  const end = credentialValueEnd(text, first);
-  return end === -1 ? undefined : [first + CREDENTIAL.length, end];
+  return undefined;
 };
 
+/** The access key id is the scope's first part, before its first `/`. */
 const fromCredentialScope = (scope: string): string | undefined => {
-  const accessKeyId = scope.split('/')[0]?.trim();
-  return accessKeyId !== undefined && ACCESS_KEY_ID.test(accessKeyId) ? accessKeyId : undefined;
+  const slash = scope.indexOf('/');
+  const accessKeyId = slash === -1 ? scope : scope.slice(0, slash);
+  return ACCESS_KEY_ID.test(accessKeyId) ? accessKeyId : undefined;
 };
 
 /**
@@ -110,15 +114,9 @@ export const accessKeyIdOf = (headers: QueryHeaders | undefined, queryString?: s
     const value = scanCredential(header);
     if (value !== undefined) return fromCredentialScope(header.slice(value[0], value[1]));
   }
-  if (queryString !== undefined && queryString !== '') {
-    try {
-      const credential = new URLSearchParams(queryString).get('X-Amz-Credential');
-      if (credential !== null) return fromCredentialScope(credential);
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
+  // URLSearchParams never throws: it reads a malformed escape as itself (and no query string as an empty one).
+  const credential = new URLSearchParams(queryString).get('X-Amz-Credential');
+  return credential === null ? undefined : fromCredentialScope(credential);
 };
 
 /** The three parts of `Authorization: AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`. */

@@ -1,29 +1,24 @@
-import { isAscii } from 'node:buffer';
-
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+import { isAscii, isUtf8 } from 'node:buffer';
 
 /**
  * Bytes to text, or undefined when they are not valid UTF-8 (a malformed request, not something to paper over with U+FFFD). A body
- * of ASCII (what a form-urlencoded body is: non-ASCII is percent-encoded) is read as latin1 without the decoder.
+ * of ASCII (what a form-urlencoded body is: non-ASCII is percent-encoded) is read as latin1, the cheapest decoding.
  */
 export const bodyText = (body: string | Uint8Array): string | undefined => {
   if (typeof body === 'string') return body;
-  if (isAscii(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1');
-  try {
-    return utf8.decode(body);
-  } catch {
-    return undefined;
-  }
+  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (isAscii(bytes)) return bytes.toString('latin1');
+  return isUtf8(bytes) ? bytes.toString('utf8') : undefined;
 };
 
 const PLUS = /\+/g;
+const ENCODED = /[+%]/;
 
 /** `+` is a space, `%XX` must be well-formed UTF-8; undefined when it is not. Text without either is returned as it is. */
 const decodeComponent = (text: string): string | undefined => {
-  const plus = text.indexOf('+');
-  if (plus === -1 && text.indexOf('%') === -1) return text;
+  if (!ENCODED.test(text)) return text;
   try {
-    return decodeURIComponent(plus === -1 ? text : text.replace(PLUS, ' '));
+    return decodeURIComponent(text.replace(PLUS, ' '));
   } catch {
     return undefined;
   }
@@ -36,8 +31,7 @@ const decodeComponent = (text: string): string | undefined => {
  */
 export const forEachFormPair = (text: string, sink: { add(name: string, value: string): void }): boolean => {
   const length = text.length;
-  let start = 0;
-  while (start <= length) {
+  for (let start = 0; ; ) {
     let end = text.indexOf('&', start);
     if (end === -1) end = length;
     if (end > start) {
@@ -48,7 +42,7 @@ export const forEachFormPair = (text: string, sink: { add(name: string, value: s
       if (name === undefined || value === undefined) return false;
       sink.add(name, value);
     }
+    if (end === length) return true;
     start = end + 1;
   }
-  return true;
 };

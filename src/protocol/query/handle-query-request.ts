@@ -47,10 +47,10 @@ export interface QueryRequest {
   readonly queryString?: string;
   /** Only `Content-Type` is read: a body of another media type is refused. */
   readonly headers?: QueryHeaders;
-  /** The account the request acts in; the engine's default account when absent. */
-  readonly accountId?: string;
-  /** The IAM user the caller is, used where UserName may be omitted; absent = a non-user caller (root or role). */
-  readonly callerUserName?: string;
+  /** The account the request acts in; the engine's default account when absent (or undefined). */
+  readonly accountId?: string | undefined;
+  /** The IAM user the caller is, used where UserName may be omitted; absent (or undefined) = a non-user caller (root or role). */
+  readonly callerUserName?: string | undefined;
 }
 
 export interface QueryHandlerOptions {
@@ -72,14 +72,18 @@ const FORM_MEDIA_TYPE = 'application/x-www-form-urlencoded';
 
 const FORM_MEDIA_TYPE_WITH_PARAMETERS = `${FORM_MEDIA_TYPE};`;
 
-/** The exact spellings SDKs send are answered without splitting, trimming and lower-casing the header. */
+/** A Content-Type's media type: before any parameters, without spaces, in lower case. */
+const mediaTypeOf = (contentType: string): string => {
+  const semicolon = contentType.indexOf(';');
+  return (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
+};
+
+/** The exact spellings SDKs send are answered without slicing, trimming and lower-casing the header. */
 const isFormBody = (contentType: string | undefined): boolean =>
   contentType === undefined ||
   contentType === FORM_MEDIA_TYPE ||
   contentType.startsWith(FORM_MEDIA_TYPE_WITH_PARAMETERS) ||
-  (contentType.split(';')[0] ?? '').trim().toLowerCase() === FORM_MEDIA_TYPE;
-
-const bodyLength = (body: string | Uint8Array): number => (typeof body === 'string' ? body.length : body.byteLength);
+  mediaTypeOf(contentType) === FORM_MEDIA_TYPE;
 
 type Parsed =
   | { readonly ok: true; readonly action: string; readonly operation: QueryOperation; readonly input: Record<string, unknown> }
@@ -106,15 +110,13 @@ class Params {
 const DUPLICATE = Symbol('duplicate');
 
 const parseRequest = (request: QueryRequest): Parsed => {
-  const hasBody = bodyLength(request.body) > 0;
-  if (hasBody && !isFormBody(headerValue(request.headers, 'content-type'))) return { ok: false, error: unsupportedContentType() };
+  // Only a body has a media type (a string's length and a Uint8Array's are both what it holds).
+  if (request.body.length > 0 && !isFormBody(headerValue(request.headers, 'content-type'))) return { ok: false, error: unsupportedContentType() };
   const params = new Params();
-  const queryString = request.queryString ?? '';
-  if (queryString !== '' && !forEachFormPair(queryString, params)) return { ok: false, error: malformedQueryString() };
-  if (hasBody) {
-    const text = bodyText(request.body);
-    if (text === undefined || !forEachFormPair(text, params)) return { ok: false, error: malformedQueryString() };
-  }
+  if (request.queryString !== undefined && !forEachFormPair(request.queryString, params)) return { ok: false, error: malformedQueryString() };
+  // An empty body holds no pairs.
+  const text = bodyText(request.body);
+  if (text === undefined || !forEachFormPair(text, params)) return { ok: false, error: malformedQueryString() };
 
   // An empty Action/Version counts as absent.
   const action = params.single('Action');
@@ -153,10 +155,7 @@ export const answerQueryRequest = async (engine: CredentialEngine, request: Quer
     const parsed = parseRequest(request);
     if (!parsed.ok) return renderQueryError(parsed.error, requestId, parsed.action);
     const { action, operation, input } = parsed;
-    const ctx: { accountId?: string; callerUserName?: string } = {};
-    if (request.accountId !== undefined) ctx.accountId = request.accountId;
-    if (request.callerUserName !== undefined) ctx.callerUserName = request.callerUserName;
-    const outcome = await operation.call(engine, input, ctx);
+    const outcome = await operation.call(engine, input, { accountId: request.accountId, callerUserName: request.callerUserName });
     if (outcome.isErr()) return renderQueryError(fromIamError(outcome.error), requestId, action);
     return {
       status: 200,

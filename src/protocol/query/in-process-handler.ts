@@ -69,18 +69,20 @@ export interface IamRequestHandlerOptions {
 
 const encoder = new TextEncoder();
 
-/** RFC 3986 percent-encoding, as the SDK's `escapeUri` (`encodeURIComponent` leaves `!'()*` alone; the SDK does not). */
-const escapeUri = (text: string): string => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+/** What `encodeURIComponent` leaves alone and RFC 3986 (the SDK's `escapeUri`) does not. */
+const RESERVED_ESCAPES: Readonly<Record<string, string>> = { '!': '%21', "'": '%27', '(': '%28', ')': '%29', '*': '%2A' };
+
+/** RFC 3986 percent-encoding, as the SDK's `escapeUri`. */
+const escapeUri = (text: string): string => encodeURIComponent(text).replace(/[!'()*]/g, (c) => RESERVED_ESCAPES[c] as string);
 
 /**
- * The query string exactly as the SDK's own HTTP handlers put it on the wire (`buildQueryString` of @smithy/core: names sorted, each
- * part escaped, a value-less name bare), so that what is verified and answered is what an endpoint would receive.
+ * The query string as the SDK's own HTTP handlers put it on the wire (`buildQueryString` of @smithy/core: each part escaped, a
+ * value-less name bare), so that what is verified and answered is what an endpoint would receive. The SDK sorts the names; the order
+ * changes nothing here (the Query parser reads names, not places, and SigV4's canonical query sorts them again).
  */
 const queryStringOf = (query: SdkHttpRequest['query']): string => {
-  if (query === undefined) return '';
   const parts: string[] = [];
-  for (const name of Object.keys(query).sort()) {
-    const value = query[name];
+  for (const [name, value] of Object.entries(query ?? {})) {
     const key = escapeUri(name);
     if (Array.isArray(value)) for (const item of value as readonly (string | null)[]) parts.push(`${key}=${escapeUri(item ?? '')}`);
     else parts.push(typeof value === 'string' ? `${key}=${escapeUri(value)}` : key);
@@ -91,7 +93,8 @@ const queryStringOf = (query: SdkHttpRequest['query']): string => {
 /** The body the SDK serialized: a string for the Query protocol; bytes or a stream are read as they come. */
 const bodyOf = async (body: unknown): Promise<string | Uint8Array> => {
   if (body === undefined || body === null) return '';
-  if (typeof body === 'string' || body instanceof Uint8Array) return body;
+  // A string is no async iterable: String() below gives it back as it is.
+  if (body instanceof Uint8Array) return body;
   if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
     const chunks: Uint8Array[] = [];
     for await (const chunk of body as AsyncIterable<unknown>) {
@@ -102,12 +105,14 @@ const bodyOf = async (body: unknown): Promise<string | Uint8Array> => {
   return String(body);
 };
 
-const isAborted = (signal: SdkHttpHandlerOptions['abortSignal']): boolean => signal?.aborted === true;
-
 const abortError = (reason: unknown): Error => {
   const error = new Error('The request was aborted', reason === undefined ? undefined : { cause: reason });
   error.name = 'AbortError';
   return error;
+};
+
+const throwIfAborted = (signal: SdkHttpHandlerOptions['abortSignal']): void => {
+  if (signal?.aborted === true) throw abortError(signal.reason);
 };
 
 /**
@@ -133,7 +138,7 @@ export const createIamRequestHandler = (engine: CredentialEngine, options: IamRe
     metadata: { handlerProtocol: 'http/1.1' },
     async handle(request, handlerOptions) {
       const signal = handlerOptions?.abortSignal;
-      if (isAborted(signal)) throw abortError(signal?.reason);
+      throwIfAborted(signal);
       const queryString = queryStringOf(request.query);
       // As on the endpoint: only a POST's body is read (a GET carries its parameters in the query string); what is read is verified.
       const body = request.method.toUpperCase() === 'POST' ? await bodyOf(request.body) : '';
@@ -143,14 +148,10 @@ export const createIamRequestHandler = (engine: CredentialEngine, options: IamRe
         // Refused before anything runs, as the endpoint refuses it (same code, status and XML).
         answer = renderQueryError(identity.error, newRequestId());
       } else {
-        const query: { -readonly [K in keyof QueryRequest]: QueryRequest[K] } = { body, queryString, headers: request.headers };
-        const { accountId, callerUserName } = identity.value;
-        if (accountId !== undefined) query.accountId = accountId;
-        if (callerUserName !== undefined) query.callerUserName = callerUserName;
-        answer = await answerRequest(query, request.method);
+        answer = await answerRequest({ body, queryString, headers: request.headers, ...identity.value }, request.method);
       }
       // Aborted while the engine worked: the answer is dropped, as a closed socket would drop it (the operation itself has run).
-      if (isAborted(signal)) throw abortError(signal?.reason);
+      throwIfAborted(signal);
       const bytes = encoder.encode(answer.body);
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(answer.headers)) headers[name.toLowerCase()] = value;

@@ -142,11 +142,9 @@ export const convertMember = (kind: MemberKind, value: string): unknown => {
   switch (kind) {
     case 'string':
       return value;
-    case 'integer': {
-      if (!INTEGER_TEXT.test(value)) return value;
-      const number = Number(value);
-      return Number.isSafeInteger(number) ? number : value;
-    }
+    // Digits too many for a safe integer become a number that is not one: the engine reports it as it reports text.
+    case 'integer':
+      return INTEGER_TEXT.test(value) ? Number(value) : value;
     case 'boolean': {
       const lower = value.toLowerCase();
       return lower === 'true' ? true : lower === 'false' ? false : value;

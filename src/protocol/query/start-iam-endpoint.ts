@@ -86,7 +86,7 @@ const seedOf = (seed: SeedDocument | string): SeedDocument => {
   let json: unknown = seed;
   if (typeof seed === 'string') {
     try {
-      json = JSON.parse(readFileSync(seed, 'utf8'));
+      json = JSON.parse(readFileSync(seed).toString());
     } catch (cause) {
       throw new TypeError(`startIamEndpoint: cannot read the seed ${seed} as JSON (${cause instanceof Error ? cause.message : String(cause)})`);
     }
@@ -96,8 +96,11 @@ const seedOf = (seed: SeedDocument | string): SeedDocument => {
   return parsed.value;
 };
 
+/** Number.isSafeInteger is false for anything but a number (it does not convert). */
+const isSafeInteger = (value: unknown): value is number => Number.isSafeInteger(value);
+
 const portOf = (port: unknown, name: string): number => {
-  if (typeof port !== 'number' || !Number.isSafeInteger(port) || port < 0 || port > 65535) {
+  if (!isSafeInteger(port) || port < 0 || port > 65535) {
     throw new TypeError(`startIamEndpoint: ${name} must be an integer from 0 to 65535`);
   }
   return port;
@@ -152,7 +155,7 @@ export const startIamEndpoint = async (options: IamEndpointOptions = {}): Promis
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     accessLog: options.log !== undefined,
     authenticateEndpoint: options.authenticateEndpoint ?? false,
-    reset: options.reset ?? true,
+    reset: options.reset !== false,
     ...(options.signatures === undefined ? {} : signaturesOf(options.signatures)),
     ...(options.frontDoors === undefined ? {} : { frontDoors: frontDoorsOf(options.frontDoors) }),
     ...(options.seed === undefined ? {} : { seed: seedOf(options.seed) }),
