@@ -185,6 +185,9 @@ describe('compileValidator agrees with the reference model of IAM validation', (
     expect(bounded(2, 2)({ Text: '\uD800\uD800' }).isOk()).toBe(true);
     expect(bounded(2, 2)({ Text: '\uDC00\uD800' }).isOk()).toBe(true);
     expect(bounded(1, 1)({ Text: '\uD800\uDC00' }).isOk()).toBe(true);
+    // The last code point, U+10FFFF, is the pair at the top of both ranges: one as well.
+    expect(bounded(1, 1)({ Text: '\u{10FFFF}' }).isOk()).toBe(true);
+    expect(bounded(2, 2)({ Text: `a\u{10FFFF}` }).isOk()).toBe(true);
     expect(bounded(2, 2)({ Text: `a${pair}` }).isOk()).toBe(true);
     expect(bounded(2, 2)({ Text: `${pair}\uDC00` }).isOk()).toBe(true);
     expect(bounded(3, 3)({ Text: `\uD800${pair}` }).isOk()).toBe(false);
