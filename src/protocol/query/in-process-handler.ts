@@ -84,7 +84,7 @@ const queryStringOf = (query: SdkHttpRequest['query']): string => {
   const parts: string[] = [];
   for (const [name, value] of Object.entries(query ?? {})) {
     const key = escapeUri(name);
-    if (Array.isArray(value)) for (const item of value as readonly (string | null)[]) parts.push(`${key}=${escapeUri(item ?? '')}`);
+    if (Array.isArray(value)) for (const item of value) parts.push(`${key}=${escapeUri(item)}`);
     else parts.push(typeof value === 'string' ? `${key}=${escapeUri(value)}` : key);
   }
   return parts.join('&');
