@@ -208,6 +208,16 @@ describe('compileValidator agrees with the reference model of IAM validation', (
     expect(Object.keys(validate({ UserName: 'bob', MaxItems: 3 })._unsafeUnwrap())).toEqual(['UserName', 'MaxItems']);
   });
 
+  it('a value exactly at its bound breaks nothing, also when another member makes the message', () => {
+    // The message lists every violation; the integers at their inclusive bounds are none of them.
+    const validate = compileValidator([userNameSpec(true), maxItemsSpec, credentialAgeDaysSpec]);
+    for (const [maxItems, credentialAgeDays] of [[1, 1], [1000, 36_600]]) {
+      expect(validate({ UserName: '', MaxItems: maxItems, CredentialAgeDays: credentialAgeDays })._unsafeUnwrapErr().message).toBe(
+        "1 validation error detected: Value at 'userName' failed to satisfy constraint: Member must have length greater than or equal to 1",
+      );
+    }
+  });
+
   it('an absent member breaks no pattern of IAM\'s own, wherever it stands in the request', () => {
     // Path is listed first and absent; the user name breaks IAM's user-name pattern: its message is the answer.
     const validate = compileValidator([pathSpec, userNameSpec(true)]);
