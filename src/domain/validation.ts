@@ -125,8 +125,8 @@ interface CompiledMember {
 const hasMinLength = (value: string, min: number): boolean => value.length >= 2 * min || (value.length >= min && codePointLength(value) >= min);
 const hasMaxLength = (value: string, max: number): boolean => value.length <= max || codePointLength(value) <= max;
 
-// Number.isSafeInteger is false for anything but a number (it does not convert): it is the whole type check.
-const isSafeInteger = (value: unknown): value is number => Number.isSafeInteger(value);
+/** Number.isSafeInteger is false for anything but a number (it does not convert): it is the whole type check of an integer. */
+export const isSafeInteger = (value: unknown): value is number => Number.isSafeInteger(value);
 
 const compileMember = (spec: MemberSpec): CompiledMember => {
   const prefix = `Value at '${wireMemberName(spec.member)}' failed to satisfy constraint: `;

@@ -270,7 +270,6 @@ export const createImmediateStore = (): Immediate<CredentialStore & StateReset> 
       return 'closed';
     },
 
-
     resetState(accountId?: string): void {
       if (accountId === undefined) accounts.clear();
       else accounts.delete(accountId);

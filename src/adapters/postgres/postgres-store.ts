@@ -315,7 +315,8 @@ export const createPostgresStore = (
     },
 
     async listCredentials(query: CredentialQuery) {
-      const { text, parameters } = pageQuery(query, query.ownerId === undefined ? [query.accountId] : [query.accountId, query.ownerId], query.ownerId === undefined ? undefined : '$2');
+      const { text, parameters } =
+        query.ownerId === undefined ? pageQuery(query, [query.accountId], undefined) : pageQuery(query, [query.accountId, query.ownerId], '$2');
       const result = await runner.query<CredentialRow>(text, parameters);
       return page(result.rows, query.limit);
     },

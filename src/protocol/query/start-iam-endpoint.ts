@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAccountId } from '../../domain/account.js';
+import { isSafeInteger } from '../../domain/validation.js';
 import type { UnsupportedServiceErrorCode } from '../../index.js';
 import { DEFAULT_ACCOUNT_ID } from '../../index.js';
 import { type SeedDocument, type SeededCredential, parseSeedDocument } from '../cli/seed.js';
@@ -95,9 +96,6 @@ const seedOf = (seed: SeedDocument | string): SeedDocument => {
   if (parsed.isErr()) throw new TypeError(`startIamEndpoint: seed: ${parsed.error}`);
   return parsed.value;
 };
-
-/** Number.isSafeInteger is false for anything but a number (it does not convert). */
-const isSafeInteger = (value: unknown): value is number => Number.isSafeInteger(value);
 
 const portOf = (port: unknown, name: string): number => {
   if (!isSafeInteger(port) || port < 0 || port > 65535) {
