@@ -52,7 +52,7 @@ describe('OrderedCredentials', () => {
           const paged: Entry[] = [];
           let after: { createDate: Date; credentialId: string } | undefined;
           for (;;) {
-            const page = index.page(after, limit, () => true);
+            const page = index.page(after, limit);
             paged.push(...page.items);
             const last = page.items.at(-1);
             if (!page.hasMore || last === undefined) break;

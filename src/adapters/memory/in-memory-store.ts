@@ -1,5 +1,5 @@
 import type { StateReset } from '../../ports/state-reset.port.js';
-import { compareListingOrder, type CredentialRecord } from '../../domain/credential.js';
+import { compareListingOrder, type CredentialPosition, type CredentialRecord } from '../../domain/credential.js';
 import type { StoredStatus } from '../../domain/expiry.js';
 import type { SecretDigest } from '../../domain/secrets.js';
 import { serviceUserNameKey } from '../../domain/service-user-name.js';
@@ -91,9 +91,11 @@ interface AccountState {
   readonly byOwner: Map<string, readonly Stored[]>;
   /** serviceName -> ServiceUserName key -> credential. */
   readonly byServiceUserName: Map<string, Map<string, Stored>>;
-  /** serviceName -> that service's credentials in listing order, for AllUsers. */
+  /**
+   * serviceName -> that service's credentials in listing order, for AllUsers. The account's whole listing is not kept apart: it is
+   * the merge of these few (`pageOfAccount`), so a Create or a Delete updates one ordered index, not two.
+   */
   readonly byService: Map<string, OrderedCredentials<Stored>>;
-  readonly all: OrderedCredentials<Stored>;
   readonly closedOwners: Set<string>;
 }
 
@@ -102,13 +104,28 @@ const newAccountState = (): AccountState => ({
   byOwner: new Map(),
   byServiceUserName: new Map(),
   byService: new Map(),
-  all: new OrderedCredentials(),
   closedOwners: new Set(),
 });
 
 const NONE: readonly Stored[] = [];
 
 const byListingOrder = (a: Ordered, b: Ordered): number => compareListingOrder(a.createTime, a.credentialId, b.createTime, b.credentialId);
+
+/**
+ * A page of every credential of the account: the first `limit` after `after` are among the first `limit` of each service, so the
+ * merge of the services' pages, in listing order, cut at `limit`, is the page; more follow if anything was cut or a service has more.
+ */
+const pageOfAccount = (state: AccountState, after: CredentialPosition | undefined, limit: number): { items: Stored[]; hasMore: boolean } => {
+  const merged: Stored[] = [];
+  let hasMore = false;
+  for (const ordered of state.byService.values()) {
+    const page = ordered.page(after, limit);
+    merged.push(...page.items);
+    hasMore ||= page.hasMore;
+  }
+  merged.sort(byListingOrder);
+  return { items: merged.slice(0, limit), hasMore: hasMore || merged.length > limit };
+};
 
 const toRecords = (entries: readonly Stored[]): CredentialRecord[] => entries.map((entry) => entry.toRecord());
 
@@ -164,7 +181,6 @@ export const createImmediateStore = (): Immediate<CredentialStore & StateReset> 
       state.byService.set(entry.serviceName, ordered);
     }
     ordered.insert(entry);
-    state.all.insert(entry);
   };
 
   const unindex = (state: AccountState, entry: Stored): void => {
@@ -181,7 +197,6 @@ export const createImmediateStore = (): Immediate<CredentialStore & StateReset> 
     }
     state.byServiceUserName.get(entry.serviceName)?.delete(serviceUserNameKey(entry.serviceUserName));
     state.byService.get(entry.serviceName)?.remove(entry);
-    state.all.remove(entry);
   };
 
   const reindex = (state: AccountState, entry: Stored): void => {
@@ -195,7 +210,6 @@ export const createImmediateStore = (): Immediate<CredentialStore & StateReset> 
     }
     state.byServiceUserName.get(entry.serviceName)?.set(serviceUserNameKey(entry.serviceUserName), entry);
     state.byService.get(entry.serviceName)?.replace(entry);
-    state.all.replace(entry);
   };
 
   return {
@@ -253,8 +267,8 @@ export const createImmediateStore = (): Immediate<CredentialStore & StateReset> 
       }
       const page =
         serviceName === undefined
-          ? state.all.page(after, limit, () => true)
-          : (state.byService.get(serviceName)?.page(after, limit, () => true) ?? { items: [], hasMore: false });
+          ? pageOfAccount(state, after, limit)
+          : (state.byService.get(serviceName)?.page(after, limit) ?? { items: [], hasMore: false });
       return { items: toRecords(page.items), hasMore: page.hasMore };
     },
 

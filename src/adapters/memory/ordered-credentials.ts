@@ -35,8 +35,12 @@ export class OrderedCredentials<T extends Ordered> {
 
   /** The chunk that holds the position or would: the last one whose first entry is at or before it, else the first. */
   private chunkIndexFor(createTime: number, credentialId: string): number {
-    let low = 0;
     let high = this.chunks.length - 1;
+    // The newest entries are the ones usually inserted, replaced or removed: a credential created in the current second ties the
+    // newest CreateDates and goes among them by id, and is often deleted soon after. Their chunk is the last one; finding it
+    // without a binary search saves ~12 reads of cold chunks at a million entries.
+    if (high > 0 && compare((this.chunks[high] as T[])[0] as T, createTime, credentialId) <= 0) return high;
+    let low = 0;
     while (low < high) {
       const middle = (low + high + 1) >>> 1;
       if (compare((this.chunks[middle] as T[])[0] as T, createTime, credentialId) <= 0) low = middle;
@@ -93,8 +97,8 @@ export class OrderedCredentials<T extends Ordered> {
     if (found.chunk.length === 0) this.chunks.splice(found.chunkIndex, 1);
   }
 
-  /** Up to `limit` entries after `after` that satisfy `keep`, and whether more such entries follow. */
-  page(after: CredentialPosition | undefined, limit: number, keep: (entry: T) => boolean): { items: T[]; hasMore: boolean } {
+  /** Up to `limit` entries after `after`, and whether more follow. */
+  page(after: CredentialPosition | undefined, limit: number): { items: T[]; hasMore: boolean } {
     const items: T[] = [];
     let chunkIndex = 0;
     let index = 0;
@@ -105,10 +109,8 @@ export class OrderedCredentials<T extends Ordered> {
     for (; chunkIndex < this.chunks.length; chunkIndex += 1, index = 0) {
       const chunk = this.chunks[chunkIndex] as T[];
       for (; index < chunk.length; index += 1) {
-        const entry = chunk[index] as T;
-        if (!keep(entry)) continue;
         if (items.length === limit) return { items, hasMore: true };
-        items.push(entry);
+        items.push(chunk[index] as T);
       }
     }
     return { items, hasMore: false };
