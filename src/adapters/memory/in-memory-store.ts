@@ -17,10 +17,16 @@ import { type Ordered, OrderedCredentials } from './ordered-credentials.js';
 import { promising } from './promising.js';
 
 /**
- * A credential as this store keeps it: one fixed-shape object with the dates as epoch milliseconds (a Date costs ~110 bytes of heap,
- * a number 16), turned into a fresh CredentialRecord on every read. Callers therefore never share an object with the store.
+ * A credential as this store keeps it: one fixed-shape object with the dates as numbers (a Date costs ~110 bytes of heap), turned
+ * into a fresh CredentialRecord on every read. Callers therefore never share an object with the store.
+ *
+ * CreateDate is kept as whole seconds and the milliseconds left over, two small integers, not as one epoch millisecond count: V8
+ * keeps a small integer (below 2^31: seconds until 2038) inside the object, but a number that large in a heap number of its own,
+ * one more cold read for every credential a List returns when a million are stored. IAM's instants are whole seconds, so the
+ * remainder is usually 0; a caller's clock may give milliseconds, kept exactly. ExpirationDate, absent from most credentials and
+ * ordering nothing, stays one number.
  */
-class Stored {
+class Stored implements Ordered {
   constructor(
     readonly accountId: string,
     readonly credentialId: string,
@@ -31,11 +37,15 @@ class Stored {
     readonly serviceUserName: string,
     readonly secretDigest: SecretDigest,
     readonly status: StoredStatus,
-    readonly createTime: number,
+    readonly createSecond: number,
+    readonly createMillisecond: number,
     readonly expirationTime: number | undefined,
   ) {}
 
   static of(record: CredentialRecord): Stored {
+    const createTime = record.createDate.getTime();
+    // Integer arithmetic only: the two parts add up to the instant exactly, over the whole Date range.
+    const createMillisecond = createTime % 1000;
     return new Stored(
       record.accountId,
       record.credentialId,
@@ -46,9 +56,15 @@ class Stored {
       record.serviceUserName,
       record.secretDigest,
       record.status,
-      record.createDate.getTime(),
+      (createTime - createMillisecond) / 1000,
+      createMillisecond,
       record.expirationDate?.getTime(),
     );
+  }
+
+  /** CreateDate as epoch milliseconds, the listing order's first key. */
+  get createTime(): number {
+    return this.createSecond * 1000 + this.createMillisecond;
   }
 
   with(change: CredentialChange): Stored {
@@ -62,7 +78,8 @@ class Stored {
       this.serviceUserName,
       'secretDigest' in change ? change.secretDigest : this.secretDigest,
       'status' in change ? change.status : this.status,
-      this.createTime,
+      this.createSecond,
+      this.createMillisecond,
       this.expirationTime,
     );
   }
@@ -87,7 +104,10 @@ class Stored {
 /** The indexes of one account. Every operation touches a bounded number of entries: nothing scans the store. */
 interface AccountState {
   readonly byId: Map<string, Stored>;
-  /** ownerId -> that owner's credentials (at most 2 per service), in an exactly sized array replaced on every change. */
+  /**
+   * ownerId -> that owner's credentials (at most 2 per service) in listing order, in an exactly sized array replaced on every change:
+   * a List of one user reads them as they are, without sorting (a sort of a million users' entries would read their cold ids).
+   */
   readonly byOwner: Map<string, readonly Stored[]>;
   /** serviceName -> ServiceUserName key -> credential. */
   readonly byServiceUserName: Map<string, Map<string, Stored>>;
@@ -125,6 +145,12 @@ const pageOfAccount = (state: AccountState, after: CredentialPosition | undefine
   }
   merged.sort(byListingOrder);
   return { items: merged.slice(0, limit), hasMore: hasMore || merged.length > limit };
+};
+
+/** An owner's entries with `entry` added in its place in listing order (usually last: it is the newest). */
+const withEntry = (owned: readonly Stored[], entry: Stored): Stored[] => {
+  const at = owned.findIndex((other) => byListingOrder(entry, other) < 0);
+  return at === -1 ? [...owned, entry] : [...owned.slice(0, at), entry, ...owned.slice(at)];
 };
 
 const toRecords = (entries: readonly Stored[]): CredentialRecord[] => entries.map((entry) => entry.toRecord());
@@ -168,7 +194,7 @@ export const createImmediateStore = (): Immediate<CredentialStore & StateReset> 
   /** `owned`: the owner's entries as read in the same synchronous step. */
   const index = (state: AccountState, entry: Stored, owned: readonly Stored[] | undefined): void => {
     state.byId.set(entry.credentialId, entry);
-    state.byOwner.set(entry.ownerId, owned === undefined || owned.length === 0 ? [entry] : [...owned, entry]);
+    state.byOwner.set(entry.ownerId, owned === undefined || owned.length === 0 ? [entry] : withEntry(owned, entry));
     let names = state.byServiceUserName.get(entry.serviceName);
     if (names === undefined) {
       names = new Map();
@@ -253,8 +279,8 @@ export const createImmediateStore = (): Immediate<CredentialStore & StateReset> 
       if (state === undefined) return { items: [], hasMore: false };
       const { serviceName, after, limit } = query;
       if (query.ownerId !== undefined) {
-        // An owner has a handful of credentials: order them and page in memory.
-        const owned = [...(state.byOwner.get(query.ownerId) ?? NONE)].sort(byListingOrder);
+        // An owner has a handful of credentials, kept in listing order: page them in memory.
+        const owned = state.byOwner.get(query.ownerId) ?? NONE;
         const position = after === undefined ? undefined : { createTime: after.createDate.getTime(), credentialId: after.credentialId };
         const items: Stored[] = [];
         for (const entry of owned) {
