@@ -54,6 +54,12 @@ describe('npm run bench -- --quick', () => {
     for (const id of EXPECTED_ROWS) {
       const row = byId.get(id);
       expect(row, id).toBeDefined();
+      // A ratio of the time List and the floor gain between two sizes that both fit in the caches may have nothing to divide by:
+      // that row may say so instead of giving a figure.
+      if (id === 'scale.list-random.growth-over-floor' && row?.value === null) {
+        expect(row.skipped, id).toMatch(/^no time gained between these sizes/);
+        continue;
+      }
       expect(row?.value, id).toBeGreaterThan(0);
       expect(Number.isFinite(row?.value), id).toBe(true);
       if (row?.baseline !== undefined) expect(row.baseline.value, id).toBeGreaterThan(0);
