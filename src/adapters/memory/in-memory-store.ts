@@ -106,7 +106,7 @@ interface AccountState {
   readonly byId: Map<string, Stored>;
   /**
    * ownerId -> that owner's credentials (at most 2 per service) in listing order, in an exactly sized array replaced on every change:
-   * a List of one user reads them as they are, without sorting (a sort of a million users' entries would read their cold ids).
+   * a List of one user reads them as they are, without copying and sorting them (a sort compares ids: cold reads at a million).
    */
   readonly byOwner: Map<string, readonly Stored[]>;
   /** serviceName -> ServiceUserName key -> credential. */
