@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
+import { startIamEndpoint } from '../src/protocol/query/index.js';
 
 /**
  * The snippets of docs/testing-with-iam-service-credentials.md are files of this test suite (named in backticks just above each
@@ -17,5 +18,45 @@ it('every snippet named after a file of test/examples is that file, byte for byt
   ]);
   for (const [, path, block] of named) {
     expect(block, path).toBe(readFileSync(new URL(`../${path as string}`, import.meta.url), 'utf8'));
+  }
+});
+
+/**
+ * docs/endpoint.md's access-log line: its action column is the Query action, `authenticate`/`authenticateApiKey` on the authenticate
+ * path, `health` and `reset` on those control paths, `-` otherwise. Read from the doc's sentence, checked against real requests.
+ */
+it('the access log names the action as docs/endpoint.md says, path by path', async () => {
+  const doc = readFileSync(new URL('../docs/endpoint.md', import.meta.url), 'utf8');
+  expect(doc).toContain(
+    'action (the Query action, `authenticate` or `authenticateApiKey` on the authenticate path, `health` and `reset` on those control paths, `-` otherwise)',
+  );
+  const lines: string[] = [];
+  const endpoint = await startIamEndpoint({ authenticateEndpoint: true, log: (line) => lines.push(line) });
+  try {
+    const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
+    const requests: [string, RequestInit, string][] = [
+      ['/', { method: 'POST', headers: form, body: 'Action=CreateUser&Version=2010-05-08&UserName=alice' }, 'CreateUser'],
+      ['/', { method: 'POST', headers: form, body: 'Action=NoSuchAction&Version=2010-05-08' }, '-'],
+      ['/_iam-service-credentials/health', { method: 'GET' }, 'health'],
+      ['/_iam-service-credentials/reset', { method: 'POST' }, 'reset'],
+      ['/_iam-service-credentials/authenticate', { method: 'POST', body: '{"ServiceName":"bedrock.amazonaws.com","ApiKey":"ABSKeA=="}' }, 'authenticateApiKey'],
+      [
+        '/_iam-service-credentials/authenticate',
+        { method: 'POST', body: '{"ServiceName":"codecommit.amazonaws.com","ServiceUserName":"a-at-123456789012","ServicePassword":"x"}' },
+        'authenticate',
+      ],
+      ['/_iam-service-credentials/elsewhere', { method: 'GET' }, '-'],
+    ];
+    for (const [path, init, action] of requests) {
+      const before = lines.length;
+      await (await fetch(`${endpoint.url}${path}`, init)).arrayBuffer();
+      await vi.waitFor(() => expect(lines.length).toBeGreaterThan(before));
+      // time, client address, method, path, status, action, …
+      const columns = (lines.at(-1) as string).split(' ');
+      expect(columns[3], lines.at(-1)).toBe(path);
+      expect(columns[5], lines.at(-1)).toBe(action);
+    }
+  } finally {
+    await endpoint.close();
   }
 });
