@@ -1,6 +1,8 @@
+import { CreateServiceSpecificCredentialCommand, CreateUserCommand, IAMClient, LimitExceededException } from '@aws-sdk/client-iam';
 import { readFileSync } from 'node:fs';
 import { expect, it, vi } from 'vitest';
-import { startIamEndpoint } from '../src/protocol/query/index.js';
+import { createCredentialEngine } from '../src/index.js';
+import { createIamRequestHandler, startIamEndpoint } from '../src/protocol/query/index.js';
 
 /**
  * The snippets of docs/testing-with-iam-service-credentials.md are files of this test suite (named in backticks just above each
@@ -59,4 +61,30 @@ it('the access log names the action as docs/endpoint.md says, path by path', asy
   } finally {
     await endpoint.close();
   }
+});
+
+/**
+ * docs/testing-with-iam-service-credentials.md and docs/endpoint.md tell SDK users to set `maxAttempts: 1` when they expect
+ * LimitExceeded, because the SDK retries it as throttling. This pins that claim to the SDK version the project tests with.
+ */
+it('the AWS SDK retries LimitExceededException (3 attempts) unless maxAttempts is 1, as the docs say', async () => {
+  const attemptsOfThirdCreate = async (maxAttempts?: number): Promise<unknown> => {
+    const iam = new IAMClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'anything' },
+      requestHandler: createIamRequestHandler(createCredentialEngine()),
+      ...(maxAttempts === undefined ? {} : { maxAttempts }),
+    });
+    await iam.send(new CreateUserCommand({ UserName: 'alice' }));
+    const create = new CreateServiceSpecificCredentialCommand({ UserName: 'alice', ServiceName: 'codecommit.amazonaws.com' });
+    await iam.send(create);
+    await iam.send(create);
+    const refused: unknown = await iam.send(create).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(LimitExceededException);
+    return (refused as LimitExceededException).$metadata.attempts;
+  };
+  expect(await attemptsOfThirdCreate(1)).toBe(1);
+  expect(await attemptsOfThirdCreate()).toBe(3);
+  const doc = readFileSync(new URL('../docs/testing-with-iam-service-credentials.md', import.meta.url), 'utf8');
+  expect(doc).toContain('retries it: 3 attempts in all');
 });
