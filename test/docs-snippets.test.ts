@@ -1,8 +1,15 @@
 import { CreateServiceSpecificCredentialCommand, CreateUserCommand, IAMClient, LimitExceededException } from '@aws-sdk/client-iam';
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { expect, it, vi } from 'vitest';
 import { createCredentialEngine } from '../src/index.js';
 import { createIamRequestHandler, startIamEndpoint } from '../src/protocol/query/index.js';
+
+const run = promisify(execFile);
 
 /**
  * The snippets of docs/testing-with-iam-service-credentials.md are files of this test suite (named in backticks just above each
@@ -88,3 +95,52 @@ it('the AWS SDK retries LimitExceededException (3 attempts) unless maxAttempts i
   const doc = readFileSync(new URL('../docs/testing-with-iam-service-credentials.md', import.meta.url), 'utf8');
   expect(doc).toContain('retries it: 3 attempts in all');
 });
+
+/**
+ * docs/postgres.md's TypeScript blocks compile in a consumer's project that installed what the page says (and nothing else): the
+ * package's declarations as `npm run build` emits them, in the consumer's node_modules with its dependencies, `skipLibCheck` off.
+ * Without `@types/pg`, which the page names, they do not (TS7016): that is why the page names it.
+ */
+it('the TypeScript blocks of docs/postgres.md compile with what the page says to install', async () => {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const doc = readFileSync(join(root, 'docs/postgres.md'), 'utf8');
+  const blocks = [...doc.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] as string);
+  expect(blocks.length).toBeGreaterThanOrEqual(2);
+  const installed = [...doc.matchAll(/`npm install (?:-D )?([^`]+)`/g)].flatMap((match) => (match[1] as string).split(' '));
+  expect(installed).toEqual(expect.arrayContaining(['pg', '@types/pg', '@electric-sql/pglite']));
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+
+  const project = mkdtempSync(join(tmpdir(), 'iam-ssc-postgres-snippets-'));
+  try {
+    const modules = join(project, 'node_modules');
+    const ours = join(modules, 'iam-service-credentials');
+    await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--emitDeclarationOnly', '--outDir', join(ours, 'dist')], {
+      cwd: root,
+    });
+    writeFileSync(join(ours, 'package.json'), readFileSync(join(root, 'package.json')));
+    // What npm would put beside it: the package's dependencies, what the page says to install, and the types of Node.
+    for (const name of [...Object.keys(manifest.dependencies), ...installed, '@types/node']) {
+      mkdirSync(dirname(join(modules, name)), { recursive: true });
+      symlinkSync(join(root, 'node_modules', name), join(modules, name));
+    }
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false }, include: ['*.ts'] }),
+    );
+    blocks.forEach((block, index) => writeFileSync(join(project, `snippet-${index}.ts`), block));
+    const tsc = (): Promise<{ code: number; output: string }> =>
+      run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', '.'], { cwd: project }).then(
+        ({ stdout }) => ({ code: 0, output: stdout }),
+        (error: { code?: number; stdout?: string }) => ({ code: error.code ?? 1, output: error.stdout ?? '' }),
+      );
+
+    expect(await tsc()).toEqual({ code: 0, output: '' });
+    rmSync(join(modules, '@types/pg'));
+    const withoutTypes = await tsc();
+    expect(withoutTypes.code).not.toBe(0);
+    expect(withoutTypes.output).toContain("error TS7016: Could not find a declaration file for module 'pg'");
+  } finally {
+    rmSync(project, { recursive: true, force: true });
+  }
+}, 300_000);
