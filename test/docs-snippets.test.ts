@@ -1,15 +1,10 @@
 import { CreateServiceSpecificCredentialCommand, CreateUserCommand, IAMClient, LimitExceededException } from '@aws-sdk/client-iam';
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, it, vi } from 'vitest';
 import { createCredentialEngine } from '../src/index.js';
 import { createIamRequestHandler, startIamEndpoint } from '../src/protocol/query/index.js';
-
-const run = promisify(execFile);
+import { createConsumerProject, ROOT, run, TSC } from './support/consumer-project.js';
 
 /**
  * The snippets of docs/testing-with-iam-service-credentials.md are files of this test suite (named in backticks just above each
@@ -20,6 +15,7 @@ it('every snippet named after a file of test/examples is that file, byte for byt
   const named = [...doc.matchAll(/`(test\/examples\/[^`]+)`[^\n]*:\n\n```[a-z]*\n([\s\S]*?)```/g)];
   expect(named.map((match) => match[1])).toEqual([
     'test/examples/in-process.test.ts',
+    'test/examples/vitest.config.ts',
     'test/examples/iam-endpoint.global-setup.ts',
     'test/examples/with-endpoint.test.ts',
     'test/examples/signatures-and-doors.test.ts',
@@ -102,44 +98,59 @@ it('the AWS SDK retries LimitExceededException (3 attempts) unless maxAttempts i
  * Without `@types/pg`, which the page names, they do not (TS7016): that is why the page names it.
  */
 it('the TypeScript blocks of docs/postgres.md compile with what the page says to install', async () => {
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  const doc = readFileSync(join(root, 'docs/postgres.md'), 'utf8');
+  const doc = readFileSync(join(ROOT, 'docs/postgres.md'), 'utf8');
   const blocks = [...doc.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] as string);
   expect(blocks.length).toBeGreaterThanOrEqual(2);
   const installed = [...doc.matchAll(/`npm install (?:-D )?([^`]+)`/g)].flatMap((match) => (match[1] as string).split(' '));
   expect(installed).toEqual(expect.arrayContaining(['pg', '@types/pg', '@electric-sql/pglite']));
-  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
 
-  const project = mkdtempSync(join(tmpdir(), 'iam-ssc-postgres-snippets-'));
+  // What the page says to install, and the types of Node that any TypeScript project on Node has.
+  const project = await createConsumerProject({ emit: 'declarations', packages: [...installed, '@types/node'] });
   try {
-    const modules = join(project, 'node_modules');
-    const ours = join(modules, 'iam-service-credentials');
-    await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--emitDeclarationOnly', '--outDir', join(ours, 'dist')], {
-      cwd: root,
-    });
-    writeFileSync(join(ours, 'package.json'), readFileSync(join(root, 'package.json')));
-    // What npm would put beside it: the package's dependencies, what the page says to install, and the types of Node.
-    for (const name of [...Object.keys(manifest.dependencies), ...installed, '@types/node']) {
-      mkdirSync(dirname(join(modules, name)), { recursive: true });
-      symlinkSync(join(root, 'node_modules', name), join(modules, name));
-    }
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
     writeFileSync(
       join(project, 'tsconfig.json'),
       JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false }, include: ['*.ts'] }),
     );
     blocks.forEach((block, index) => writeFileSync(join(project, `snippet-${index}.ts`), block));
     const tsc = (): Promise<{ code: number; output: string }> =>
-      run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', '.'], { cwd: project }).then(
+      run(process.execPath, [TSC, '-p', '.'], { cwd: project }).then(
         ({ stdout }) => ({ code: 0, output: stdout }),
         (error: { code?: number; stdout?: string }) => ({ code: error.code ?? 1, output: error.stdout ?? '' }),
       );
 
     expect(await tsc()).toEqual({ code: 0, output: '' });
-    rmSync(join(modules, '@types/pg'));
+    rmSync(join(project, 'node_modules/@types/pg'));
     const withoutTypes = await tsc();
     expect(withoutTypes.code).not.toBe(0);
     expect(withoutTypes.output).toContain("error TS7016: Could not find a declaration file for module 'pg'");
+  } finally {
+    rmSync(project, { recursive: true, force: true });
+  }
+}, 300_000);
+
+/**
+ * docs/testing-with-iam-service-credentials.md's section 2 is a project's whole vitest setup: its four files, copied byte for byte into
+ * a throw-away project that has the package as `npm run build` makes it, `vitest` and `@aws-sdk/client-iam`, must pass there under
+ * `vitest run`, with nothing of this repository's own configuration (its aliases, its other global setups).
+ */
+it("the doc's vitest setup runs as a project of its own", async () => {
+  const project = await createConsumerProject({ emit: 'javascript', packages: ['vitest', '@aws-sdk/client-iam'] });
+  try {
+    const examples = join(ROOT, 'test/examples');
+    cpSync(join(examples, 'vitest.config.ts'), join(project, 'vitest.config.ts'));
+    for (const name of ['iam-endpoint.global-setup.ts', 'with-endpoint.test.ts', 'fixtures.json']) {
+      cpSync(join(examples, name), join(project, 'test/examples', name));
+    }
+    const report = join(project, 'report.json');
+    await run(process.execPath, [join(project, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=json', `--outputFile=${report}`], {
+      cwd: project,
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp' },
+    });
+    const results = JSON.parse(readFileSync(report, 'utf8')) as { numTotalTests: number; numPassedTests: number; testResults: { name: string }[] };
+    const declared = readFileSync(join(examples, 'with-endpoint.test.ts'), 'utf8').match(/^it\(/gm)?.length;
+    expect(results.testResults.map((file) => file.name)).toEqual([join(project, 'test/examples/with-endpoint.test.ts')]);
+    expect(results.numTotalTests).toBe(declared);
+    expect(results.numPassedTests).toBe(declared);
   } finally {
     rmSync(project, { recursive: true, force: true });
   }
