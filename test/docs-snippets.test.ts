@@ -1,5 +1,5 @@
 import { CreateServiceSpecificCredentialCommand, CreateUserCommand, IAMClient, LimitExceededException } from '@aws-sdk/client-iam';
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it, vi } from 'vitest';
 import { createCredentialEngine } from '../src/index.js';
@@ -155,3 +155,12 @@ it("the doc's vitest setup runs as a project of its own", async () => {
     rmSync(project, { recursive: true, force: true });
   }
 }, 300_000);
+
+/** The docs are reference for users, who cannot see the project's issue tracker: no page names an issue or a ticket number. */
+it('no doc and not the README refers to an issue number', () => {
+  const pages = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+  for (const page of pages) {
+    const text = readFileSync(join(ROOT, page), 'utf8');
+    expect(text.match(/\bissues? \d+|(?<![\w/])#\d+\b/gi) ?? [], page).toEqual([]);
+  }
+});
