@@ -1,10 +1,14 @@
 import { CreateServiceSpecificCredentialCommand, CreateUserCommand, IAMClient, LimitExceededException } from '@aws-sdk/client-iam';
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, it, vi } from 'vitest';
+import { afterAll, expect, it, vi } from 'vitest';
 import { createCredentialEngine } from '../src/index.js';
 import { createIamRequestHandler, startIamEndpoint } from '../src/protocol/query/index.js';
-import { createConsumerProject, ROOT, run, TSC } from './support/consumer-project.js';
+import { createConsumerProject, packageBuild, ROOT, run, TSC } from './support/consumer-project.js';
+
+/** One build of the package for the tests below that install it in a throw-away project. */
+const build = packageBuild();
+afterAll(build.remove);
 
 /**
  * The snippets of docs/testing-with-iam-service-credentials.md are files of this test suite (named in backticks just above each
@@ -94,7 +98,7 @@ it('the AWS SDK retries LimitExceededException (3 attempts) unless maxAttempts i
 
 /**
  * docs/postgres.md's TypeScript blocks compile in a consumer's project that installed what the page says (and nothing else): the
- * package's declarations as `npm run build` emits them, in the consumer's node_modules with its dependencies, `skipLibCheck` off.
+ * package as `npm run build` emits it, in the consumer's node_modules with its dependencies, `skipLibCheck` off.
  * Without `@types/pg`, which the page names, they do not (TS7016): that is why the page names it.
  */
 it('the TypeScript blocks of docs/postgres.md compile with what the page says to install', async () => {
@@ -105,7 +109,7 @@ it('the TypeScript blocks of docs/postgres.md compile with what the page says to
   expect(installed).toEqual(expect.arrayContaining(['pg', '@types/pg', '@electric-sql/pglite']));
 
   // What the page says to install, and the types of Node that any TypeScript project on Node has.
-  const project = await createConsumerProject({ emit: 'declarations', packages: [...installed, '@types/node'] });
+  const project = createConsumerProject(await build.directory(), [...installed, '@types/node']);
   try {
     writeFileSync(
       join(project, 'tsconfig.json'),
@@ -134,7 +138,7 @@ it('the TypeScript blocks of docs/postgres.md compile with what the page says to
  * `vitest run`, with nothing of this repository's own configuration (its aliases, its other global setups).
  */
 it("the doc's vitest setup runs as a project of its own", async () => {
-  const project = await createConsumerProject({ emit: 'javascript', packages: ['vitest', '@aws-sdk/client-iam'] });
+  const project = createConsumerProject(await build.directory(), ['vitest', '@aws-sdk/client-iam']);
   try {
     const examples = join(ROOT, 'test/examples');
     cpSync(join(examples, 'vitest.config.ts'), join(project, 'vitest.config.ts'));
