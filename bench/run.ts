@@ -87,3 +87,4 @@ const results: BenchResults = {
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 console.log(formatTable(rows));
 console.log(`\n${results.machine.cpus} x ${results.machine.cpuModel}, Node ${results.node}${quick ? ', --quick (tiny sizes: not representative)' : ''}; written to ${out}`);
+console.log('`npm run bench:table` puts the table of bench/results.json into docs/performance.md.');

@@ -7,7 +7,7 @@ declare module 'vitest' {
   }
 }
 
-/** vitest.config.ts: `test: { globalSetup: ['test/iam-endpoint.global-setup.ts'] }`. One endpoint for the whole run. */
+/** Named in vitest.config.ts's `test.globalSetup`: one endpoint for the whole run, its URL given to the test files. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const endpoint = await startIamEndpoint({
     seed: 'test/examples/fixtures.json', // created before it listens

@@ -13,6 +13,7 @@ const iam = new IAMClient({
   region: 'us-east-1',
   credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'anything' }, // not checked
   requestHandler: createIamRequestHandler(engine), // no server, no socket: the SDK's middleware all runs
+  maxAttempts: 1, // the SDK retries LimitExceededException as throttling (3 attempts, ~2 s); a test that expects it wants it at once
 });
 
 it('refuses a third CodeCommit password for one user, as AWS does', async () => {
