@@ -13,7 +13,8 @@ import {
   UpdateServiceSpecificCredentialCommand,
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSeededRandom } from '../../src/index.js';
+import { createCredentialEngine, createSeededRandom } from '../../src/index.js';
+import { decideGitRequest } from '../../src/protocol/git/git-door.js';
 import { createGitServer } from '../../src/protocol/git/git-server.js';
 import { type TestServer, iamClient, startTestServer } from '../protocol/helpers.js';
 
@@ -175,4 +176,46 @@ describe('the Git door with the git CLI', () => {
     const plain = await gitOutcome(['clone', '-q', remote(carol.user, carol.password, 'other'), freshDir()]);
     expect(plain.code).toBe(0);
   }, 30_000);
+
+  it('names of 97 to 100 characters are served from <name>.git as from <name>; 101 characters is no repository name', async () => {
+    await client.send(new CreateUserCommand({ UserName: 'dora' }));
+    const dora = await credential('dora');
+    const root = join(work, 'root');
+    for (const length of [97, 100]) {
+      const name = `${'r'.repeat(length - 2)}.x`;
+      await run('git', ['init', '--bare', '-q', '-b', 'main', join(root, `${name}.git`)]);
+      const cloned = await gitOutcome(['clone', '-q', remote(dora.user, dora.password, name), freshDir()]);
+      expect({ length, ...cloned }).toEqual({ length, code: 0, stderr: expect.stringContaining('empty repository') });
+    }
+    const tooLong = 'r'.repeat(101);
+    await run('git', ['init', '--bare', '-q', '-b', 'main', join(root, tooLong)]);
+    const refused = await gitOutcome(['clone', '-q', remote(dora.user, dora.password, tooLong), freshDir()]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('not found');
+  }, 60_000);
+});
+
+describe('the directory the backend runs in', () => {
+  it('is <name> or <name>.git of the routed name, up to the 104 characters of a 100-character name with .git; nothing else', async () => {
+    const engine = createCredentialEngine();
+    await engine.createUser({ UserName: 'erin' });
+    const created = (await engine.createServiceSpecificCredential({ UserName: 'erin', ServiceName: 'codecommit.amazonaws.com' }))._unsafeUnwrap();
+    const { ServiceUserName, ServicePassword } = created.ServiceSpecificCredential;
+    const authorization = `Basic ${Buffer.from(`${ServiceUserName}:${ServicePassword}`).toString('base64')}`;
+    const decide = (name: string, directory: string | undefined) =>
+      decideGitRequest(
+        engine,
+        { method: 'GET', url: `/v1/repos/${name}/info/refs?service=git-upload-pack`, authorization },
+        { root: '/srv/git', findRepository: async () => directory },
+      );
+    const name = 'n'.repeat(100);
+    for (const directory of [name, `${name}.git`]) {
+      const decision = await decide(name, directory);
+      expect(decision.kind === 'backend' && decision.env['PATH_INFO']).toBe(`/${directory}/info/refs`);
+    }
+    for (const directory of [undefined, 'other', `${name}.gi`, `../${name}`, `${name}.git.git`]) {
+      const decision = await decide(name, directory);
+      expect(decision.kind === 'answer' && decision.answer.status, String(directory)).toBe(404);
+    }
+  });
 });

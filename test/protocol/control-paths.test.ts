@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { CreateServiceSpecificCredentialCommand, CreateUserCommand, ListUsersCommand } from '@aws-sdk/client-iam';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { answerControlPath } from '../../src/protocol/http/control-paths.js';
 import { type IamEndpoint, startIamEndpoint } from '../../src/protocol/query/index.js';
 import { form, iamClient, post } from './helpers.js';
+import { type Key, signedClient, signer } from './sigv4-support.js';
 
 const OTHER = '111111111111';
 const packageVersion = (await import('../../package.json', { with: { type: 'json' } })).default.version;
@@ -217,5 +219,142 @@ describe('reset on PostgreSQL is one transaction', () => {
       await endpoint.close();
       await database.drop();
     }
+  });
+});
+
+describe('reset with --verify-signatures: a signed caller resets its own account, and only with its root key', () => {
+  const ACCOUNT_1 = '111111111111';
+  const ACCOUNT_2 = '222222222222';
+  const DEFAULT = '123456789012';
+  const keys = {
+    root1: { accessKeyId: 'AKIDROOTONE', secretAccessKey: 'root-one-secret-000000000000000000000000' },
+    alice1: { accessKeyId: 'AKIDALICEONE', secretAccessKey: 'alice-one-secret-00000000000000000000000' },
+    root2: { accessKeyId: 'AKIDROOTTWO', secretAccessKey: 'root-two-secret-000000000000000000000000' },
+    unmapped: { accessKeyId: 'AKIDUNMAPPED', secretAccessKey: 'unmapped-secret-000000000000000000000000' },
+  } satisfies Record<string, Key>;
+  let endpoint: IamEndpoint;
+
+  beforeAll(async () => {
+    endpoint = await startIamEndpoint({
+      accountMap: {
+        [keys.root1.accessKeyId]: { accountId: ACCOUNT_1 },
+        [keys.alice1.accessKeyId]: { accountId: ACCOUNT_1, userName: 'alice' },
+        [keys.root2.accessKeyId]: { accountId: ACCOUNT_2 },
+      },
+      signatures: { secretAccessKeys: Object.fromEntries(Object.values(keys).map((key) => [key.accessKeyId, key.secretAccessKey])) },
+    });
+  });
+  afterAll(async () => {
+    await endpoint?.close();
+  });
+
+  /** A user named after each account in each account, created by that account's root (the unmapped key: the default account). */
+  const populateAll = async (): Promise<void> => {
+    for (const [key, userName] of [
+      [keys.root1, 'one'],
+      [keys.root2, 'two'],
+      [keys.unmapped, 'default'],
+    ] as const) {
+      const iam = signedClient(endpoint.url, key);
+      try {
+        await iam.send(new CreateUserCommand({ UserName: userName }));
+      } finally {
+        iam.destroy();
+      }
+    }
+  };
+
+  const everyAccount = async (): Promise<Record<string, string[]>> => ({
+    [ACCOUNT_1]: await userNames(endpoint, ACCOUNT_1),
+    [ACCOUNT_2]: await userNames(endpoint, ACCOUNT_2),
+    [DEFAULT]: await userNames(endpoint, DEFAULT),
+  });
+  const untouched = { [ACCOUNT_1]: ['one'], [ACCOUNT_2]: ['two'], [DEFAULT]: ['default'] };
+
+  /** POST …/reset signed with the AWS SDK's signer, sent exactly as signed. */
+  const signedReset = async (key: Key, query: Record<string, string> = {}): Promise<{ status: number; body: unknown }> => {
+    const url = new URL('/_iam-service-credentials/reset', endpoint.url);
+    const request = await signer(key).sign({ method: 'POST', protocol: 'http:', hostname: url.hostname, path: url.pathname, query, headers: { host: url.host }, body: '' });
+    const { host: _host, ...headers } = request.headers;
+    const search = new URLSearchParams(query).toString();
+    const res = await fetch(`${url.href}${search === '' ? '' : `?${search}`}`, { method: 'POST', headers, body: '' });
+    return { status: res.status, body: await res.json() };
+  };
+
+  const resetAll = async (): Promise<void> => {
+    for (const key of [keys.root1, keys.root2, keys.unmapped]) expect((await signedReset(key)).status).toBe(200);
+  };
+
+  it("refuses another account's reset to a root key (403 AccessDenied), and every reset to a user's key, whatever it names", async () => {
+    await populateAll();
+    expect(await signedReset(keys.root1, { accountId: ACCOUNT_2 })).toEqual({
+      status: 403,
+      body: {
+        Code: 'AccessDenied',
+        Message: `User: arn:aws:iam::${ACCOUNT_1}:root is not authorized to perform: reset on resource: account ${ACCOUNT_2} because a signed request acts only in its key's account`,
+      },
+    });
+    const userRefusal = {
+      status: 403,
+      body: {
+        Code: 'AccessDenied',
+        Message: `User: arn:aws:iam::${ACCOUNT_1}:user/alice is not authorized to perform: reset on resource: account ${ACCOUNT_1} because only the account's root key (a key mapped to the account without a user name) may reset it`,
+      },
+    };
+    expect(await signedReset(keys.alice1)).toEqual(userRefusal);
+    expect(await signedReset(keys.alice1, { accountId: ACCOUNT_1 })).toEqual(userRefusal);
+    expect(await signedReset(keys.alice1, { accountId: ACCOUNT_2 })).toMatchObject({ status: 403, body: { Code: 'AccessDenied' } });
+    expect(await signedReset(keys.alice1, { accountId: '12' })).toMatchObject({ status: 403, body: { Code: 'AccessDenied' } });
+    expect(await signedReset(keys.unmapped, { accountId: ACCOUNT_1 })).toMatchObject({ status: 403, body: { Code: 'AccessDenied' } });
+    expect(await signedReset(keys.root1, { accountId: '12' })).toMatchObject({ status: 400, body: { Code: 'InvalidParameterValue' } });
+    expect(await everyAccount()).toEqual(untouched);
+    await resetAll();
+  });
+
+  it("a root key's reset, with no accountId or its own, empties its account only (never every account)", async () => {
+    await populateAll();
+    expect(await signedReset(keys.root1)).toEqual({ status: 200, body: { Reset: 'account', AccountId: ACCOUNT_1 } });
+    expect(await everyAccount()).toEqual({ ...untouched, [ACCOUNT_1]: [] });
+    expect(await signedReset(keys.root2, { accountId: ACCOUNT_2 })).toEqual({ status: 200, body: { Reset: 'account', AccountId: ACCOUNT_2 } });
+    expect(await everyAccount()).toEqual({ ...untouched, [ACCOUNT_1]: [], [ACCOUNT_2]: [] });
+    // A key with a secret and no mapping acts in the default account, as its account's root.
+    expect(await signedReset(keys.unmapped)).toEqual({ status: 200, body: { Reset: 'account', AccountId: DEFAULT } });
+    expect(await everyAccount()).toEqual({ [ACCOUNT_1]: [], [ACCOUNT_2]: [], [DEFAULT]: [] });
+  });
+
+  it('a signed request tampered to name another account is SignatureDoesNotMatch, and nothing is reset', async () => {
+    await populateAll();
+    const url = new URL('/_iam-service-credentials/reset', endpoint.url);
+    const request = await signer(keys.root1).sign({
+      method: 'POST',
+      protocol: 'http:',
+      hostname: url.hostname,
+      path: url.pathname,
+      query: { accountId: ACCOUNT_1 },
+      headers: { host: url.host },
+      body: '',
+    });
+    const { host: _host, ...headers } = request.headers;
+    const res = await fetch(`${url.href}?accountId=${ACCOUNT_2}`, { method: 'POST', headers, body: '' });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { Code: string }).Code).toBe('SignatureDoesNotMatch');
+    expect(await everyAccount()).toEqual(untouched);
+    await resetAll();
+  });
+});
+
+describe('a signed reset on a listener with no default account id', () => {
+  it('refuses an unmapped root key (its account is unknown) rather than guess one; nothing is reset', async () => {
+    const resets: (string | undefined)[] = [];
+    const controls = { health: async () => ({ version: 'x', store: 'memory', storeAnswers: true }), reset: async (accountId: string | undefined) => void resets.push(accountId) };
+    const answer = await answerControlPath(controls, 'POST', '/_iam-service-credentials/reset', '', 'req-1', { accountId: undefined, userName: undefined });
+    expect(answer?.status).toBe(403);
+    expect(JSON.parse(answer?.body ?? '')).toEqual({
+      Code: 'AccessDenied',
+      Message: "User: the signing key is not authorized to perform: reset on resource: the key's account because the key is mapped to no account and the endpoint has no default account id",
+    });
+    const unsigned = await answerControlPath(controls, 'POST', '/_iam-service-credentials/reset', '', 'req-2');
+    expect(unsigned?.status).toBe(200);
+    expect(resets).toEqual([undefined]);
   });
 });

@@ -68,6 +68,27 @@ describe('--verify-signatures over HTTP, beyond the SDK cases', () => {
     expect(users.Users?.map((user) => user.UserName)).toEqual(['alice', 'carol']);
   });
 
+  it('refuses a signed GET whose %2B was replaced by + (it would read a space): SignatureDoesNotMatch, nothing answered for "a b"', async () => {
+    await client(KEY_A).send(new CreateUserCommand({ UserName: 'a+b' }));
+    const url = new URL(endpoint.url);
+    const signed = await signer(KEY_A).sign({
+      method: 'GET',
+      protocol: 'http:',
+      hostname: url.hostname,
+      path: '/',
+      query: { Action: 'GetUser', UserName: 'a+b', Version: '2010-05-08' },
+      headers: { host: url.host },
+    });
+    const { host: _host, ...headers } = signed.headers;
+    const query = 'Action=GetUser&UserName=a%2Bb&Version=2010-05-08';
+    const asSigned = await fetch(`${endpoint.url}/?${query}`, { headers });
+    expect(asSigned.status).toBe(200);
+    expect(await asSigned.text()).toContain('<UserName>a+b</UserName>');
+    const tampered = await fetch(`${endpoint.url}/?${query.replace('%2B', '+')}`, { headers });
+    expect(tampered.status).toBe(403);
+    expect(parseErrorResponse(await tampered.text()).code).toBe('SignatureDoesNotMatch');
+  });
+
   it('serves a presigned GET URL until its expiry by the server clock, then RequestExpired', async () => {
     const signingDate = new Date('2026-11-30T12:00:00Z');
     const url = new URL(endpoint.url);

@@ -116,7 +116,9 @@ export const decideGitRequest = async (engine: CredentialEngine, request: GitReq
     return { kind: 'answer', answer, attempt };
   }
   const directory = await options.findRepository(route.name);
-  if (directory === undefined || !isRepositoryName(directory)) {
+  // Only the two spellings of the routed (already checked) name may be run: `<name>.git` may be 104 characters, one of CodeCommit's
+  // 100-character names with the suffix, so it is matched exactly rather than checked as a name of its own.
+  if (directory !== route.name && directory !== `${route.name}.git`) {
     return { kind: 'answer', answer: text(404, 'Repository not found\n'), attempt };
   }
   const env: Record<string, string> = {

@@ -1,3 +1,4 @@
+import { type Result, err, ok } from 'neverthrow';
 import { isAccountId } from '../../domain/account.js';
 import type { QueryResponse } from '../query/handle-query-request.js';
 
@@ -54,14 +55,69 @@ const accountIdParameter = (queryString: string): string | undefined | null => {
   return values.length === 1 && isAccountId(values[0]) ? (values[0] as string) : null;
 };
 
-const reset = async (reset: NonNullable<ControlPaths['reset']>, queryString: string, requestId: string): Promise<QueryResponse> => {
-  let accountId: string | undefined | null;
-  try {
-    accountId = accountIdParameter(queryString);
-  } catch {
-    accountId = null;
+/**
+ * Who a request whose signature verified acts as (with `--verify-signatures`); absent when signatures are not checked, and then
+ * anyone who can reach the endpoint may reset any account or all of them.
+ */
+export interface SignedCaller {
+  /** The account of the key that signed: its mapping, else the listener's default account id (undefined when it has none). */
+  readonly accountId: string | undefined;
+  /** The IAM user the key belongs to; undefined for a key mapped to an account alone (the account's root). */
+  readonly userName: string | undefined;
+}
+
+/** IAM's refusal of an action the caller is not allowed, in its `User: <arn> is not authorized to perform: …` form. */
+const accessDenied = (principal: string, resource: string, why: string, requestId: string): QueryResponse =>
+  failure(403, 'AccessDenied', `User: ${principal} is not authorized to perform: reset on resource: ${resource} because ${why}`, requestId, 'reset');
+
+/**
+ * The account a signed caller's reset empties: its own, and only with the account's root key (a key mapped to the account without a
+ * user name), as only an account's root may close an AWS account; else IAM's AccessDenied. Every account at once is never a signed
+ * caller's to reset: that is for an endpoint without signature checks. `requested` is the accountId parameter (null: malformed).
+ */
+const accountOfSignedReset = (caller: SignedCaller, requested: string | undefined | null, requestId: string): Result<string, QueryResponse> => {
+  const { accountId, userName } = caller;
+  const resource = (fallback: string | undefined): string =>
+    typeof requested === 'string' ? `account ${requested}` : fallback === undefined ? "the key's account" : `account ${fallback}`;
+  // A user's key is refused whatever it asks, before its parameters are looked at: IAM authorizes before it validates.
+  if (userName !== undefined) {
+    const principal = accountId === undefined ? `user ${userName}` : `arn:aws:iam::${accountId}:user/${userName}`;
+    return err(accessDenied(principal, resource(accountId), "only the account's root key (a key mapped to the account without a user name) may reset it", requestId));
   }
-  if (accountId === null) return failure(400, 'InvalidParameterValue', 'accountId must be one account id of 12 digits.', requestId, 'reset');
+  if (requested === null) return err(badAccountId(requestId));
+  if (accountId === undefined) {
+    return err(accessDenied('the signing key', resource(undefined), 'the key is mapped to no account and the endpoint has no default account id', requestId));
+  }
+  if (requested !== undefined && requested !== accountId) {
+    return err(accessDenied(`arn:aws:iam::${accountId}:root`, resource(accountId), "a signed request acts only in its key's account", requestId));
+  }
+  return ok(accountId);
+};
+
+const badAccountId = (requestId: string): QueryResponse => failure(400, 'InvalidParameterValue', 'accountId must be one account id of 12 digits.', requestId, 'reset');
+
+const reset = async (
+  reset: NonNullable<ControlPaths['reset']>,
+  queryString: string,
+  requestId: string,
+  caller: SignedCaller | undefined,
+): Promise<QueryResponse> => {
+  let requested: string | undefined | null;
+  try {
+    requested = accountIdParameter(queryString);
+  } catch {
+    requested = null;
+  }
+  let accountId: string | undefined;
+  if (caller !== undefined) {
+    const scoped = accountOfSignedReset(caller, requested, requestId);
+    if (scoped.isErr()) return scoped.error;
+    accountId = scoped.value;
+  } else if (requested === null) {
+    return badAccountId(requestId);
+  } else {
+    accountId = requested;
+  }
   try {
     await reset(accountId);
   } catch {
@@ -80,6 +136,7 @@ export const answerControlPath = (
   path: string,
   queryString: string,
   requestId: string,
+  caller?: SignedCaller,
 ): Promise<QueryResponse> | undefined => {
   if (!path.startsWith(CONTROL_PATH_PREFIX)) return undefined;
   if (path === HEALTH_PATH) {
@@ -90,7 +147,7 @@ export const answerControlPath = (
   }
   if (path === RESET_PATH && controls.reset !== undefined) {
     if (method !== 'POST') return Promise.resolve(failure(405, 'MethodNotAllowed', 'The reset path takes POST.', requestId, 'reset', { Allow: 'POST' }));
-    return reset(controls.reset, queryString, requestId);
+    return reset(controls.reset, queryString, requestId, caller);
   }
   const message = path === RESET_PATH ? 'The reset path is turned off (--no-reset).' : `No control path ${path}.`;
   return Promise.resolve(failure(404, 'NotFound', message, requestId, undefined));

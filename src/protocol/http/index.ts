@@ -230,7 +230,15 @@ class Exchange {
     const control =
       controls === undefined || body.kind !== 'ok' || this.path === authenticatePath
         ? undefined
-        : answerControlPath(controls, method, this.path, this.queryString, requestId);
+        : answerControlPath(
+            controls,
+            method,
+            this.path,
+            this.queryString,
+            requestId,
+            // Signatures on: the control paths act as the key that signed, as every other path does (the reset only in its account).
+            this.verified ? { accountId: this.accountId, userName: this.callerUserName } : undefined,
+          );
     if (control !== undefined) {
       control.then(
         (answer) => this.finishOrFail(answer),

@@ -14,8 +14,12 @@ export const bodyText = (body: string | Uint8Array): string | undefined => {
 const PLUS = /\+/g;
 const ENCODED = /[+%]/;
 
-/** `+` is a space, `%XX` must be well-formed UTF-8; undefined when it is not. Text without either is returned as it is. */
-const decodeComponent = (text: string): string | undefined => {
+/**
+ * One name or value of a form-urlencoded text (a body, or a query string as AWS's Query protocol reads it): `+` is a space, `%XX`
+ * must be well-formed UTF-8; undefined when it is not. Text without either is returned as it is. The signature check reads a query
+ * string with this same function (sigv4/verify-signature.ts), so that what was signed is what the handler reads.
+ */
+export const decodeFormComponent = (text: string): string | undefined => {
   if (!ENCODED.test(text)) return text;
   try {
     return decodeURIComponent(text.replace(PLUS, ' '));
@@ -37,8 +41,8 @@ export const forEachFormPair = (text: string, sink: { add(name: string, value: s
     if (end > start) {
       const segment = text.slice(start, end);
       const equals = segment.indexOf('=');
-      const name = decodeComponent(equals === -1 ? segment : segment.slice(0, equals));
-      const value = equals === -1 ? '' : decodeComponent(segment.slice(equals + 1));
+      const name = decodeFormComponent(equals === -1 ? segment : segment.slice(0, equals));
+      const value = equals === -1 ? '' : decodeFormComponent(segment.slice(equals + 1));
       if (name === undefined || value === undefined) return false;
       sink.add(name, value);
     }

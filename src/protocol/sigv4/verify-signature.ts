@@ -3,6 +3,7 @@ import type { HeaderBag, HttpRequest, QueryParameterBag } from '@smithy/types';
 import { type Result, ResultAsync, err, errAsync, ok } from 'neverthrow';
 import { serviceFailure } from '../../domain/iam-error.js';
 import { isAccessKeyId, parseAuthorization } from '../query/access-key.js';
+import { decodeFormComponent } from '../query/form.js';
 import { type QueryHeaders, headerValue } from '../query/handle-query-request.js';
 import { type WireError, fromIamError } from '../query/wire-error.js';
 import {
@@ -138,16 +139,18 @@ const secretOf = (keys: SecretAccessKeys, accessKeyId: string): string | undefin
   return Object.hasOwn(record, accessKeyId) ? record[accessKeyId] : undefined;
 };
 
-const decode = (text: string): string => {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    // Left as received: it can then only match a signature made over the same undecodable text.
-    return text;
-  }
-};
+/**
+ * One name or value of the query string, decoded as the Query handler reads it (the same function): `+` is a space, `%XX` a byte.
+ * AWS reads a literal `+` of a query string as a space, and so must the signature check: were `+` a plus here (re-encoded `%2B` in
+ * the canonical query string) while the handler reads a space, a request signed over `a%2Bb` would still verify with `a+b` and then
+ * act on `a b`. Read alike, `+` canonicalises to `%20` and `%2B` to `%2B`: swapping one for the other breaks the signature, and
+ * swapping `+` for `%20` changes nothing either side reads.
+ */
+const decode = (text: string): string =>
+  // Undecodable: left as received. It can then only match a signature made over the same text, and the handler refuses it anyway.
+  decodeFormComponent(text) ?? text;
 
-/** The query string as @smithy/signature-v4 takes it: decoded names and values (`+` is a plus), repeated names as arrays. */
+/** The query string as @smithy/signature-v4 takes it: names and values decoded as a form (`+` is a space), repeated names as arrays. */
 const parseQuery = (queryString: string): Map<string, string[]> => {
   const params = new Map<string, string[]>();
   for (const segment of queryString.split('&')) {
