@@ -87,9 +87,17 @@ describe('a secret on the command line where the command expects none', () => {
     expectNoFragmentOf(KEY_A.secretAccessKey, outputOf(command));
   });
 
-  it('neither is a first argument that is not the command', () => {
+  it('neither is a first argument that is not the command, nor a value Node\'s parser refuses (one line, the option named)', () => {
     const parsed = parseCommand([`${KEY_A.accessKeyId}=${KEY_A.secretAccessKey}`, 'serve'], {}, () => '');
     expect(parsed).toEqual({ kind: 'error', message: 'unknown command (argument 1); the command is: serve' });
+    const dashed = parseCommand(['serve', '--access-key', `-${KEY_A.secretAccessKey}`], {}, () => '');
+    expect(dashed).toEqual({
+      kind: 'error',
+      message:
+        "Option '--access-key' argument is ambiguous. Did you forget to specify the option argument for '--access-key'? To specify an option argument starting with a dash use '--access-key=-XYZ'.",
+    });
+    const misspelt = parseCommand(['serve', `--acess-key=${KEY_A.accessKeyId}=${KEY_A.secretAccessKey}`], {}, () => '');
+    expect(misspelt).toEqual({ kind: 'error', message: 'unknown option --acess-key' });
   });
 });
 
