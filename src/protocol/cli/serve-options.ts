@@ -23,7 +23,10 @@ export interface ServeConfig {
   readonly accessLog: boolean;
   /** Serve the non-AWS authenticate path (DEFAULT_AUTHENTICATE_PATH). */
   readonly authenticateEndpoint: boolean;
-  /** Access key id -> secret access key (`--access-key`, `secretAccessKey` in `--account-map-file`); present only when some are given. */
+  /**
+   * Access key id -> secret access key (`--access-key`, `--access-key-file`, IAM_SSC_ACCESS_KEYS, `secretAccessKey` in
+   * `--account-map-file`); present only when some are given.
+   */
   readonly secretAccessKeys?: ReadonlyMap<string, string>;
   /** `--verify-signatures`: every request must be signed (SigV4) by one of secretAccessKeys. */
   readonly verifySignatures?: true;
