@@ -1,4 +1,5 @@
 import * as crypto from 'node:crypto';
+import { customRandom } from 'nanoid';
 import { err, ok, type Result } from 'neverthrow';
 
 /** A source of random bytes; the random port's shape, restated here so the domain depends on nothing of ours. */
@@ -9,12 +10,8 @@ export type IdPrefix = 'ACCA' | 'AIDA';
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const ID_RANDOM_PART = 17;
-/** A 4-letter prefix and the random part. */
-const ID_LENGTH = 4 + ID_RANDOM_PART;
-/** Bytes at or above this would favour some characters (256 is not a multiple of 36): they are skipped. */
-const UNBIASED_BELOW = 256 - (256 % ID_ALPHABET.length);
-/** Bytes drawn per round: enough for 17 characters in almost every round (each byte is usable with probability 252/256). */
-const BYTES_PER_ROUND = Math.ceil((1.6 * 256 * ID_RANDOM_PART) / UNBIASED_BELOW);
+/** Bytes nanoid's `customRandom` asks for per round for 17 of 36 characters: ceil(1.6 * 256 * 17 / 252), 252 being the unbiased cut-off. */
+const BYTES_PER_ROUND = Math.ceil((1.6 * 256 * ID_RANDOM_PART) / (256 - (256 % ID_ALPHABET.length)));
 /**
  * A healthy source fills an id in one round; needing more than this many means it is broken (say, all 0xFF), which is reported
  * rather than looped on for ever.
@@ -22,24 +19,35 @@ const BYTES_PER_ROUND = Math.ceil((1.6 * 256 * ID_RANDOM_PART) / UNBIASED_BELOW)
 const MAX_ROUNDS = 16;
 
 /**
- * IAM unique ids are 21 characters: a 4-letter type prefix and 17 of [A-Z0-9], each drawn without bias. (Bytes are read last to
- * first, as nanoid's `customRandom` does, so a seeded source yields the ids it always has.)
+ * IAM unique ids are 21 characters: a 4-letter type prefix and 17 of [A-Z0-9], each drawn without bias by nanoid's `customRandom`
+ * (a byte b below 252 gives the character at b mod 36, bytes 252-255 are skipped, each round read from its last byte to its first).
+ *
+ * `customRandom` asks for rounds until the id is full, for ever if the source never yields a usable byte. So it reads the source
+ * through a bounded wrapper: from the 17th round of one id on, the wrapper stops calling the source, hands out bytes that are all
+ * usable (zeros) so that nanoid returns at once, and marks the id spoilt; a spoilt id is discarded and reported as an error.
  */
-export const createIdGenerator = (randomBytes: RandomBytes): ((prefix: IdPrefix) => Result<string, Error>) => (prefix) => {
-  // The id's character codes, made one flat string at the end: built a character at a time, the id would be a chain of V8
-  // cons-strings (~230 bytes, and it lives as long as what it names), and flattening that costs more than all the rest.
-  // Every prefix is four letters.
-  const codes = [prefix.charCodeAt(0), prefix.charCodeAt(1), prefix.charCodeAt(2), prefix.charCodeAt(3)];
-  for (let round = 0; round < MAX_ROUNDS; round += 1) {
-    const bytes = randomBytes(BYTES_PER_ROUND);
-    for (let index = BYTES_PER_ROUND - 1; index >= 0; index -= 1) {
-      const byte = bytes[index] as number;
-      if (byte >= UNBIASED_BELOW) continue;
-      codes.push(ID_ALPHABET.charCodeAt(byte % ID_ALPHABET.length));
-      if (codes.length === ID_LENGTH) return ok(String.fromCharCode(...codes));
-    }
-  }
-  return err(new Error(`the random source gave no usable bytes for an id in ${MAX_ROUNDS} rounds of ${BYTES_PER_ROUND}`));
+export const createIdGenerator = (randomBytes: RandomBytes): ((prefix: IdPrefix) => Result<string, Error>) => {
+  let rounds = 0;
+  let spoilt = false;
+  const bounded = (size: number): Uint8Array => {
+    rounds += 1;
+    if (rounds <= MAX_ROUNDS) return randomBytes(size);
+    spoilt = true;
+    return new Uint8Array(size);
+  };
+  const randomPart = customRandom(ID_ALPHABET, ID_RANDOM_PART, bounded);
+  return (prefix) => {
+    // One id at a time: the source is synchronous, so nothing else runs between these resets and the check below.
+    rounds = 0;
+    spoilt = false;
+    const id = prefix + randomPart();
+    if (spoilt) return err(new Error(`the random source gave no usable bytes for an id in ${MAX_ROUNDS} rounds of ${BYTES_PER_ROUND}`));
+    // nanoid appends a character at a time, which leaves the id a chain of V8 cons-strings (~230 bytes; ids live as long as
+    // what they name). Reading a character flattens it in place into one 21-character string (~40 bytes): the cheapest copy
+    // measured (a Buffer round trip costs about twice as much).
+    id.charCodeAt(0);
+    return ok(id);
+  };
 };
 
 const PASSWORD_BYTES = 32;

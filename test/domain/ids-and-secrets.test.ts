@@ -65,6 +65,16 @@ describe('IAM unique ids', () => {
     const almost = scripted([(size) => [...new Array<number>(size - 1).fill(255), 0]]);
     expect(createIdGenerator(almost.randomBytes)('ACCA').isErr()).toBe(true);
   });
+
+  it('count the 16 rounds per id: after a source recovers, the same generator makes ids again, each allowed its own 16 rounds', () => {
+    // 16 rounds of unusable bytes (the first id fails), then 15 more and a usable round (the second id succeeds in its 16th).
+    const recovering = scripted([...new Array(31).fill(filled(255)), filled(35)]);
+    const newId = createIdGenerator(recovering.randomBytes);
+    expect(newId('AIDA').isErr()).toBe(true);
+    expect(recovering.calls()).toBe(16);
+    expect(newId('AIDA')._unsafeUnwrap()).toBe(`AIDA${'9'.repeat(17)}`);
+    expect(recovering.calls()).toBe(32);
+  });
 });
 
 describe('IAM unique ids from a source that gives many unusable bytes', () => {

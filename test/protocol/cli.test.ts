@@ -3,6 +3,7 @@ import {
   CreateUserCommand,
   ListServiceSpecificCredentialsCommand,
 } from '@aws-sdk/client-iam';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { HELP, describeStore, parseCommand } from '../../src/protocol/cli/serve-options.js';
 import { listeningUrl, runCommand } from '../support/serve-process.js';
@@ -116,11 +117,18 @@ describe('serve options', () => {
       message: '--account-map: access key id AKIDA is mapped more than once',
     });
     expect(error(['serve', '--unsupported-service-error', 'Nope'])).toBe('--unsupported-service-error: expected NoSuchEntity or NotSupportedService');
-    expect(error(['serve', '--bogus'])).toMatch(/Unknown option '--bogus'/);
-    expect(error(['launch'])).toBe('unknown command "launch"; the command is: serve');
+    expect(error(['serve', '--bogus'])).toBe('unknown option --bogus');
+    expect(error(['serve', '--bogus=value'])).toBe('unknown option --bogus');
+    expect(error(['serve', '--port'])).toBe("Option '--port <value>' argument missing");
+    expect(error(['serve', '--quiet=yes'])).toBe("Option '--quiet' does not take an argument");
+    expect(error(['launch'])).toBe('unknown command (argument 1); the command is: serve');
+    expect(error(['--port', '0', 'launch'])).toBe('unknown command (argument 3); the command is: serve');
+    expect(error(['serve', '--quiet', 'extra'])).toBe("unexpected argument 3: serve takes options only (is an option's name missing before it?)");
     expect(error([])).toBe('missing command: serve');
     expect(parseCommand(['serve', '--help'], {}, noFile)).toEqual({ kind: 'help' });
     expect(parseCommand(['-h'], {}, noFile)).toEqual({ kind: 'help' });
+    expect(parseCommand(['--version'], {}, noFile)).toEqual({ kind: 'version' });
+    expect(parseCommand(['serve', '--version'], {}, noFile)).toEqual({ kind: 'version' });
   });
 });
 
@@ -131,11 +139,21 @@ describe.concurrent('the iam-service-credentials command', () => {
     expect(help.stdout()).toBe(HELP);
   });
 
+  it('--version prints the package version and exits 0', async () => {
+    const version = runCommand(['--version']);
+    expect((await version.exit).code).toBe(0);
+    const { version: expected } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(expected).toMatch(/^\d+\.\d+\.\d+/);
+    expect(version.stdout()).toBe(`${expected}\n`);
+    expect(version.stderr()).toBe('');
+  });
+
   it('serves the SDK, logs one line per request and never a secret, and stops cleanly on SIGTERM', async () => {
     const server = runCommand(['serve', '--port', '0', '--account-map', 'AKIDOTHER=111111111111']);
     const url = await listeningUrl(server);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(server.stdout()).toContain(`iam-service-credentials listening on ${url} (account 123456789012, store memory, 1 mapped access key(s)`);
+    await server.waitFor(/^iam-service-credentials: press Ctrl-C to stop$/m);
     const iam = iamClient(url, 'AKIDOTHER');
     let password = '';
     try {
@@ -188,11 +206,11 @@ describe.concurrent('the iam-service-credentials command', () => {
     expect(server.stdout()).toContain('SIGINT received, shutting down');
   });
 
-  it('bad options exit 2 with the reason and the usage', async () => {
+  it('bad options exit 2 with the reason and where the options are told, not the whole usage', async () => {
     const bad = runCommand(['serve', '--port', 'eighty']);
     expect((await bad.exit).code).toBe(2);
-    expect(bad.stderr()).toContain('iam-service-credentials: --port: expected an integer from 0 to 65535, got "eighty"');
-    expect(bad.stderr()).toContain('Usage: iam-service-credentials serve [options]');
+    expect(bad.stderr()).toBe('iam-service-credentials: --port: expected an integer from 0 to 65535, got "eighty"\nRun with --help for the options.\n');
+    expect(bad.stdout()).toBe('');
   });
 
   it('a PostgreSQL store that cannot be opened is a clear startup error (exit 1) that does not print the password', async () => {

@@ -49,12 +49,14 @@ describe('startIamEndpoint', () => {
     await expect(startIamEndpoint({ frontDoors: { git: { port: 0, root: '' } } })).rejects.toThrow(TypeError);
   });
 
-  it('a taken port is a StartupError', async () => {
+  it('a taken port is a StartupError, named so (what a stack trace or a log shows)', async () => {
     const first = await startIamEndpoint();
     try {
       const taken = startIamEndpoint({ port: first.port });
       await expect(taken).rejects.toBeInstanceOf(StartupError);
       await expect(taken).rejects.toThrow(`cannot listen on 127.0.0.1:${first.port}`);
+      await expect(taken).rejects.toMatchObject({ name: 'StartupError' });
+      expect(String(await taken.catch((error: unknown) => error))).toMatch(/^StartupError: cannot listen on /);
     } finally {
       await first.close();
     }
@@ -125,13 +127,13 @@ describe('startIamEndpoint with front doors', () => {
     await expect(fetch(bedrock!.url, { method: 'POST' })).rejects.toThrow();
   });
 
-  it('has no doors unless asked, and a door that cannot start is a StartupError', async () => {
+  it('has no doors unless asked, and a door that cannot start is a StartupError naming the option as this API spells it', async () => {
     const plain = await startIamEndpoint();
     expect(plain.frontDoors).toEqual({});
     await plain.close();
     const missing = join(tmpdir(), 'no-such-git-root-for-start-iam-endpoint');
     await expect(startIamEndpoint({ frontDoors: { git: { port: 0, root: missing } } })).rejects.toThrow(
-      new StartupError(`cannot start the front doors: --git-root ${missing} is not a directory`),
+      new StartupError(`cannot start the front doors: frontDoors.git.root ${missing} is not a directory`),
     );
   });
 });

@@ -44,6 +44,8 @@ export const startFrontDoors = async (
   host: string,
   log: (line: string) => void,
   accessLog: boolean,
+  /** How the error names the repositories' directory: `--git-root`, or `frontDoors.git.root` for startIamEndpoint. */
+  gitRootName = '--git-root',
 ): Promise<RunningFrontDoors> => {
   const started: ListeningDoor[] = [];
   const listeningLines: string[] = [];
@@ -57,7 +59,7 @@ export const startFrontDoors = async (
     if (config.git !== undefined) {
       const root = resolve(config.git.root);
       const isDirectory = await stat(root).then((info) => info.isDirectory(), () => false);
-      if (!isDirectory) throw new Error(`--git-root ${root} is not a directory`);
+      if (!isDirectory) throw new Error(`${gitRootName} ${root} is not a directory`);
       let backend: string;
       try {
         backend = defaultGitHttpBackend();

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { createLineWriter, writeToStream } from './line-writer.js';
-import { HELP, parseCommand } from './serve-options.js';
+import { packageVersion } from './package-version.js';
+import { HELP, HELP_HINT, parseCommand } from './serve-options.js';
 import { type RunningServer, StartupError, startServer } from './serve.js';
 
 const describeError = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -25,8 +26,12 @@ const main = async (): Promise<number> => {
     process.stdout.write(HELP);
     return 0;
   }
+  if (command.kind === 'version') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
   if (command.kind === 'error') {
-    writeError(`iam-service-credentials: ${command.message}\n\n${HELP}`);
+    writeError(`iam-service-credentials: ${command.message}\n${HELP_HINT}\n`);
     return 2;
   }
 
@@ -69,6 +74,7 @@ const main = async (): Promise<number> => {
     return 1;
   }
   if (stopping) shutDown(server);
+  else out.line('iam-service-credentials: press Ctrl-C to stop');
   return finished;
 };
 

@@ -4,6 +4,7 @@ import { isUserName } from '../../domain/user.js';
 import { DEFAULT_ACCOUNT_ID, type UnsupportedServiceErrorCode } from '../../index.js';
 import { isAccessKeyId } from '../query/access-key.js';
 import { type AccountMapping, DEFAULT_AUTHENTICATE_PATH, DEFAULT_MAX_BODY_BYTES } from '../http/index.js';
+import { describeJsonSyntaxError, parseJsonText } from './json-text.js';
 import { type SeedDocument, parseSeedDocument } from './seed.js';
 
 export type StoreChoice =
@@ -22,7 +23,10 @@ export interface ServeConfig {
   readonly accessLog: boolean;
   /** Serve the non-AWS authenticate path (DEFAULT_AUTHENTICATE_PATH). */
   readonly authenticateEndpoint: boolean;
-  /** Access key id -> secret access key (`--access-key`, `secretAccessKey` in `--account-map-file`); present only when some are given. */
+  /**
+   * Access key id -> secret access key (`--access-key`, `--access-key-file`, IAM_SSC_ACCESS_KEYS, `secretAccessKey` in
+   * `--account-map-file`); present only when some are given.
+   */
   readonly secretAccessKeys?: ReadonlyMap<string, string>;
   /** `--verify-signatures`: every request must be signed (SigV4) by one of secretAccessKeys. */
   readonly verifySignatures?: true;
@@ -45,12 +49,17 @@ export interface FrontDoorsConfig {
 
 export type ParsedCommand =
   | { readonly kind: 'help' }
+  | { readonly kind: 'version' }
   | { readonly kind: 'serve'; readonly config: ServeConfig }
   | { readonly kind: 'error'; readonly message: string };
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 4599;
 export const STORE_ENV = 'IAM_SSC_STORE';
+/** Access keys with their secrets, as `--access-key` takes them, separated by white space: kept out of the command line (and `ps`). */
+export const ACCESS_KEYS_ENV = 'IAM_SSC_ACCESS_KEYS';
+/** What a refused command line prints after its one-line reason. */
+export const HELP_HINT = 'Run with --help for the options.';
 
 export const HELP = `Usage: iam-service-credentials serve [options]
 
@@ -69,7 +78,10 @@ Options:
                                 an entry may carry the key's secret: {"AKID3": {"secretAccessKey": "...", "accountId": "..."}}
   --access-key <AKID=SECRET[:ACCOUNT[:USERNAME]]>
                                 an access key with its secret (for --verify-signatures), optionally mapped to an account and
-                                user as --account-map does; may be repeated. Secrets are never printed.
+                                user as --account-map does; may be repeated. Secrets are never printed. A command line
+                                shows in ps: --access-key-file or ${ACCESS_KEYS_ENV} keep the secrets out of it
+  --access-key-file <path>      the same entries in a file, one per line (blank lines and lines starting with # skipped);
+                                may be repeated. Env ${ACCESS_KEYS_ENV}: the same entries separated by spaces or newlines
   --verify-signatures           every request (every path) must be signed with AWS Signature Version 4 for service iam by one
                                 of the keys given with secrets, within 15 minutes; else IAM's error (MissingAuthenticationToken,
                                 InvalidClientTokenId, SignatureDoesNotMatch, IncompleteSignature, RequestExpired)
@@ -95,6 +107,7 @@ Options:
                                 generated secrets of seeded credentials are printed once, in a table after the startup line
   --no-reset                    turn off POST /_iam-service-credentials/reset (on by default; it empties every user and credential)
   -h, --help                    show this help
+  --version                     print the version
 
 Always on: GET /_iam-service-credentials/health -> 200 {"Status":"ok","Version","Store","StoreAnswers"} (503 when the store
 does not answer). Not AWS APIs; no IAM action is ever run on these paths.
@@ -153,48 +166,87 @@ const parseInlineMap = (list: string): [string, AccountMapping][] =>
       return parseMapping(entry.slice(0, equals), entry.slice(equals + 1), '--account-map');
     });
 
-const parseMapFile = (path: string, readFile: (path: string) => string, secrets?: Map<string, string>): [string, AccountMapping][] => {
-  let json: unknown;
+/**
+ * A JSON file's content. A syntax error is told by line and column, never by JSON.parse's message, which quotes the text around
+ * it (these files hold secret access keys and passwords).
+ */
+const readJsonFile = (option: string, path: string, readFile: (path: string) => string): unknown => {
+  let text: string;
   try {
-    json = JSON.parse(readFile(path));
+    text = readFile(path);
   } catch (cause) {
-    throw new OptionError(`--account-map-file: cannot read ${path} as JSON (${cause instanceof Error ? cause.message : String(cause)})`);
+    throw new OptionError(`${option}: cannot read ${path} (${cause instanceof Error ? cause.message : String(cause)})`);
   }
+  const parsed = parseJsonText(text);
+  if (parsed.isErr()) throw new OptionError(`${option}: ${path} is ${describeJsonSyntaxError(parsed.error)}`);
+  return parsed.value;
+};
+
+const parseMapFile = (path: string, readFile: (path: string) => string, secrets?: Map<string, string>): [string, AccountMapping][] => {
+  const json = readJsonFile('--account-map-file', path, readFile);
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new OptionError('--account-map-file: expected a JSON object {"AKID": "ACCOUNT" | {"accountId", "userName"}}');
   }
   return Object.entries(json).map(([key, value]) => parseMapping(key, value, '--account-map-file', secrets));
 };
 
-/** `--access-key AKID=SECRET[:ACCOUNT[:USERNAME]]`: the secret into `secrets`, the account (when given) as a mapping. */
-const parseAccessKey = (entry: string, secrets: Map<string, string>): [string, AccountMapping][] => {
+const ACCESS_KEY_FORM = 'AKID=SECRET[:ACCOUNT[:USERNAME]]';
+
+/**
+ * One access key entry, `AKID=SECRET[:ACCOUNT[:USERNAME]]`: the secret into `secrets`, the account (when given) as a mapping.
+ * `where` says where the entry came from (`--access-key`, `--access-key-file keys.txt line 3`); the entry itself is never echoed.
+ */
+const parseAccessKey = (entry: string, where: string, secrets: Map<string, string>): [string, AccountMapping][] => {
   const equals = entry.indexOf('=');
   const accessKeyId = equals === -1 ? '' : entry.slice(0, equals);
-  // Never echo the entry: it holds a secret.
-  if (!isAccessKeyId(accessKeyId)) throw new OptionError('--access-key: expected AKID=SECRET[:ACCOUNT[:USERNAME]] with an alphanumeric AKID');
+  if (!isAccessKeyId(accessKeyId)) throw new OptionError(`${where}: expected ${ACCESS_KEY_FORM} with an alphanumeric AKID`);
   const [secret, ...target] = entry.slice(equals + 1).split(':');
-  if (target.length > 2) throw new OptionError(`--access-key ${accessKeyId}: expected AKID=SECRET[:ACCOUNT[:USERNAME]], got more ':' parts`);
-  parseSecret(accessKeyId, secret, '--access-key', secrets);
-  return target.length === 0 ? [] : [parseMapping(accessKeyId, target.join(':'), '--access-key')];
+  if (target.length > 2) throw new OptionError(`${where} ${accessKeyId}: expected ${ACCESS_KEY_FORM}, got more ':' parts`);
+  parseSecret(accessKeyId, secret, where, secrets);
+  return target.length === 0 ? [] : [parseMapping(accessKeyId, target.join(':'), where)];
 };
 
-/** The secrets and account mappings of `--access-key` and the map file; a key mapped by both `--access-key` and a map is refused. */
-const withAccessKeys = (accountMap: Map<string, AccountMapping>, entries: readonly string[], secrets: Map<string, string>): Map<string, AccountMapping> => {
-  for (const [accessKeyId, mapping] of entries.flatMap((entry) => parseAccessKey(entry, secrets))) {
-    if (accountMap.has(accessKeyId)) throw new OptionError(`--access-key ${accessKeyId}: the key is already mapped by --account-map or --account-map-file`);
-    accountMap.set(accessKeyId, mapping);
+/** An access key file: one entry per line; blank lines and lines starting with `#` are skipped. */
+const accessKeyFileEntries = (path: string, readFile: (path: string) => string): { entry: string; where: string }[] => {
+  let text: string;
+  try {
+    text = readFile(path);
+  } catch (cause) {
+    throw new OptionError(`--access-key-file: cannot read ${path} (${cause instanceof Error ? cause.message : String(cause)})`);
+  }
+  return text
+    .split('\n')
+    .map((line, index) => ({ entry: line.trim(), where: `--access-key-file ${path} line ${index + 1}` }))
+    .filter(({ entry }) => entry !== '' && !entry.startsWith('#'));
+};
+
+/** IAM_SSC_ACCESS_KEYS: entries separated by white space (a secret holds none). */
+const accessKeyEnvEntries = (value: string | undefined): { entry: string; where: string }[] =>
+  (value ?? '')
+    .split(/\s+/)
+    .filter((entry) => entry !== '')
+    .map((entry, index) => ({ entry, where: `${ACCESS_KEYS_ENV} entry ${index + 1}` }));
+
+/**
+ * The secrets and account mappings of every access key entry (`--access-key`, `--access-key-file`, IAM_SSC_ACCESS_KEYS); a key mapped
+ * both here and by a map is refused.
+ */
+const withAccessKeys = (
+  accountMap: Map<string, AccountMapping>,
+  entries: readonly { entry: string; where: string }[],
+  secrets: Map<string, string>,
+): Map<string, AccountMapping> => {
+  for (const { entry, where } of entries) {
+    for (const [accessKeyId, mapping] of parseAccessKey(entry, where, secrets)) {
+      if (accountMap.has(accessKeyId)) throw new OptionError(`${where} ${accessKeyId}: the key is already mapped by --account-map or --account-map-file`);
+      accountMap.set(accessKeyId, mapping);
+    }
   }
   return accountMap;
 };
 
 const readSeedFile = (path: string, readFile: (path: string) => string): SeedDocument => {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFile(path));
-  } catch (cause) {
-    throw new OptionError(`--seed: cannot read ${path} as JSON (${cause instanceof Error ? cause.message : String(cause)})`);
-  }
-  const parsed = parseSeedDocument(json);
+  const parsed = parseSeedDocument(readJsonFile('--seed', path, readFile));
   if (parsed.isErr()) throw new OptionError(`--seed: ${path}: ${parsed.error}`);
   return parsed.value;
 };
@@ -239,17 +291,42 @@ const parseFrontDoors = (values: {
   return Object.keys(doors).length === 0 ? {} : { frontDoors: doors };
 };
 
+/**
+ * Node's parseArgs refusal as one line. Its messages name the option (never its value), but may run over several lines and suggest
+ * positional arguments, which this command has none of besides `serve`.
+ */
+const describeArgsError = (error: Error & { code?: unknown }): string => {
+  const unknown = /^Unknown option '([^']*)'/.exec(error.message);
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown !== null) return `unknown option ${unknown[1] ?? ''}`;
+  return error.message.split('\n').join(' ');
+};
+
+/**
+ * What is wrong with the command line's arguments that are neither options nor their values, if anything: the first must be `serve`,
+ * and nothing may follow it. Told by position only, never by text: a stray argument is often a value whose option went missing
+ * (`--verify-signatures AKID=SECRET`), and may be a secret.
+ */
+const commandError = (tokens: readonly { readonly kind: string; readonly index: number; readonly value?: unknown }[]): string | undefined => {
+  const [command, stray] = tokens.filter((token) => token.kind === 'positional');
+  if (command === undefined) return 'missing command: serve';
+  if (command.value !== 'serve') return `unknown command (argument ${command.index + 1}); the command is: serve`;
+  if (stray !== undefined) return `unexpected argument ${stray.index + 1}: serve takes options only (is an option's name missing before it?)`;
+  return undefined;
+};
+
 /** `argv` without the node and script paths: `['serve', '--port', '0']`. */
 export const parseCommand = (
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
   readFile: (path: string) => string,
 ): ParsedCommand => {
+  let parsedArgs;
   try {
-    const { values, positionals } = parseArgs({
+    parsedArgs = parseArgs({
       args: [...argv],
       allowPositionals: true,
       strict: true,
+      tokens: true,
       options: {
         host: { type: 'string', default: DEFAULT_HOST },
         port: { type: 'string', default: String(DEFAULT_PORT) },
@@ -263,6 +340,7 @@ export const parseCommand = (
         quiet: { type: 'boolean', default: false },
         'authenticate-endpoint': { type: 'boolean', default: false },
         'access-key': { type: 'string', multiple: true },
+        'access-key-file': { type: 'string', multiple: true },
         'verify-signatures': { type: 'boolean', default: false },
         'git-port': { type: 'string' },
         'git-root': { type: 'string' },
@@ -271,13 +349,18 @@ export const parseCommand = (
         'no-reset': { type: 'boolean', default: false },
         seed: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', default: false },
       },
     });
-    if (values.help || positionals[0] === 'help') return { kind: 'help' };
-    if (positionals.length === 0) return { kind: 'error', message: 'missing command: serve' };
-    if (positionals[0] !== 'serve' || positionals.length > 1) {
-      return { kind: 'error', message: `unknown command ${JSON.stringify(positionals.join(' '))}; the command is: serve` };
-    }
+  } catch (error) {
+    return { kind: 'error', message: error instanceof Error ? describeArgsError(error) : String(error) };
+  }
+  const { values, positionals, tokens } = parsedArgs;
+  if (values.help || positionals[0] === 'help') return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
+  const wrongCommand = commandError(tokens);
+  if (wrongCommand !== undefined) return { kind: 'error', message: wrongCommand };
+  try {
     // An empty host would make node:http listen on every interface, which the endpoint must never do by accident.
     if (values.host.trim() === '') throw new OptionError('--host: expected an interface name or address, got an empty one');
     const accountId = values['account-id'];
@@ -296,9 +379,19 @@ export const parseCommand = (
       if (accountMap.has(accessKeyId)) throw new OptionError(`--account-map: access key id ${accessKeyId} is mapped more than once`);
       accountMap.set(accessKeyId, mapping);
     }
-    withAccessKeys(accountMap, values['access-key'] ?? [], secrets);
+    withAccessKeys(
+      accountMap,
+      [
+        ...(values['access-key'] ?? []).map((entry) => ({ entry, where: '--access-key' })),
+        ...(values['access-key-file'] ?? []).flatMap((path) => accessKeyFileEntries(path, readFile)),
+        ...accessKeyEnvEntries(env[ACCESS_KEYS_ENV]),
+      ],
+      secrets,
+    );
     if (values['verify-signatures'] && secrets.size === 0) {
-      throw new OptionError('--verify-signatures: give at least one key with its secret (--access-key AKID=SECRET, or "secretAccessKey" in --account-map-file)');
+      throw new OptionError(
+        `--verify-signatures: give at least one key with its secret (--access-key or --access-key-file ${ACCESS_KEY_FORM}, ${ACCESS_KEYS_ENV}, or "secretAccessKey" in --account-map-file)`,
+      );
     }
     return {
       kind: 'serve',

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createInMemoryStore } from '../../adapters/memory/in-memory-store.js';
 import { createInMemoryUserDirectory } from '../../adapters/memory/in-memory-user-directory.js';
@@ -12,6 +11,7 @@ import { loadSignatureV4 } from '../sigv4/verify-signature.js';
 import { SeedingRandom, type SeededCredential, applySeed, generatedSecretsTable } from './seed.js';
 import { type ServeConfig, type StoreChoice, describeStore } from './serve-options.js';
 import { type FrontDoorAddresses, type RunningFrontDoors, startFrontDoors } from './front-doors.js';
+import { packageVersion } from './package-version.js';
 
 /** What `createPostgresAdapters({ connectionString })` of src/adapters/postgres returns, and `createPGliteAdapters({ dataDir })`. */
 interface PostgresAdapters {
@@ -22,7 +22,28 @@ interface PostgresAdapters {
   close(options?: { graceMs?: number; onCutOff?: (statements: number) => void }): Promise<void>;
 }
 
-export class StartupError extends Error {}
+/** Why the endpoint could not start; its message is fit to print (no secret, the connection string masked). */
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+}
+
+/**
+ * How startup errors name the options they are about: the command's flags, or `startIamEndpoint`'s option paths, so that each caller
+ * reads about the options it gave.
+ */
+export interface OptionNames {
+  readonly verifySignatures: string;
+  readonly dataDir: string;
+  readonly seed: string;
+  readonly gitRoot: string;
+}
+
+export const COMMAND_OPTION_NAMES: OptionNames = {
+  verifySignatures: '--verify-signatures',
+  dataDir: '--data-dir',
+  seed: '--seed',
+  gitRoot: '--git-root',
+};
 
 export interface RunningServer {
   readonly url: string;
@@ -45,16 +66,6 @@ export interface ServeIo {
 /** Masks a connection string wherever it appears in a message (driver errors may quote it). */
 const redact = (text: string, config: ServeConfig): string =>
   config.store.kind === 'postgres' ? text.split(config.store.connectionString).join(describeStore(config.store)) : text;
-
-/** The package version, for the health path: package.json sits three levels up from both src/protocol/cli and dist/protocol/cli. */
-const packageVersion = (): string => {
-  try {
-    const json = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-    return typeof json.version === 'string' ? json.version : 'unknown';
-  } catch {
-    return 'unknown';
-  }
-};
 
 /** How long the health path waits for the store to answer before it reports it unavailable. */
 const HEALTH_PROBE_MS = 2_000;
@@ -80,21 +91,21 @@ interface OptionalAdapter {
   readonly module: string;
   readonly factory: 'createPostgresAdapters' | 'createPGliteAdapters';
   /** How the store is named in a startup error, e.g. "the PostgreSQL store". */
-  readonly store: string;
+  readonly store: (names: OptionNames) => string;
   readonly hint: string;
 }
 
 const POSTGRES_ADAPTER: OptionalAdapter = {
   module: '../../adapters/postgres/index.js',
   factory: 'createPostgresAdapters',
-  store: 'the PostgreSQL store',
+  store: () => 'the PostgreSQL store',
   hint: "cannot load the PostgreSQL adapter (is the 'pg' package installed?)",
 };
 
 const PGLITE_ADAPTER: OptionalAdapter = {
   module: '../../adapters/pglite/index.js',
   factory: 'createPGliteAdapters',
-  store: 'the --data-dir store',
+  store: (names) => `the ${names.dataDir} store`,
   hint: "cannot load the PGlite adapter (is the '@electric-sql/pglite' package installed? npm install @electric-sql/pglite)",
 };
 
@@ -102,16 +113,20 @@ const PGLITE_ADAPTER: OptionalAdapter = {
  * Loads an adapter only when its store is asked for (a non-literal specifier, so its optional peer dependency, `pg` or
  * `@electric-sql/pglite`, need not be installed otherwise), and makes the adapters with `options`.
  */
-const loadAdapters = async (adapter: OptionalAdapter, options: { connectionString: string } | { dataDir: string }): Promise<PostgresAdapters> => {
+const loadAdapters = async (
+  adapter: OptionalAdapter,
+  options: { connectionString: string } | { dataDir: string },
+  names: OptionNames,
+): Promise<PostgresAdapters> => {
   let module: Record<string, unknown>;
   try {
     const specifier: string = adapter.module;
     module = (await import(specifier)) as Record<string, unknown>;
   } catch (cause) {
-    throw new StartupError(`${adapter.store} is unavailable: ${adapter.hint}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    throw new StartupError(`${adapter.store(names)} is unavailable: ${adapter.hint}: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
   const factory = module[adapter.factory];
-  if (typeof factory !== 'function') throw new StartupError(`${adapter.store} is unavailable: the adapter does not export ${adapter.factory}`);
+  if (typeof factory !== 'function') throw new StartupError(`${adapter.store(names)} is unavailable: the adapter does not export ${adapter.factory}`);
   return (await (factory as (options: unknown) => PostgresAdapters | Promise<PostgresAdapters>)(options)) as PostgresAdapters;
 };
 
@@ -135,7 +150,7 @@ interface OpenedStore {
  * The in-memory adapters are built here rather than by the engine, so the reset path can empty them; PostgreSQL's are loaded on
  * demand and migrated. Throws StartupError (printable, the connection string masked).
  */
-const openStore = async (config: ServeConfig): Promise<OpenedStore> => {
+const openStore = async (config: ServeConfig, names: OptionNames): Promise<OpenedStore> => {
   if (config.store.kind === 'memory') {
     const store = createInMemoryStore();
     const users = createInMemoryUserDirectory();
@@ -145,8 +160,8 @@ const openStore = async (config: ServeConfig): Promise<OpenedStore> => {
   try {
     postgres =
       config.store.kind === 'postgres'
-        ? await loadAdapters(POSTGRES_ADAPTER, { connectionString: config.store.connectionString })
-        : await loadAdapters(PGLITE_ADAPTER, { dataDir: config.store.dataDir });
+        ? await loadAdapters(POSTGRES_ADAPTER, { connectionString: config.store.connectionString }, names)
+        : await loadAdapters(PGLITE_ADAPTER, { dataDir: config.store.dataDir }, names);
     await postgres.migrate();
     const adapters = postgres;
     const { store, users, maintenance } = adapters;
@@ -169,17 +184,17 @@ const openStore = async (config: ServeConfig): Promise<OpenedStore> => {
  * Builds the engine on the chosen store, migrates it, creates the seed's fixtures, and listens. Throws StartupError (with a printable
  * message) on failure. The one implementation behind the command and `startIamEndpoint`.
  */
-export const startServer = async (config: ServeConfig, io: ServeIo): Promise<RunningServer> => {
+export const startServer = async (config: ServeConfig, io: ServeIo, names: OptionNames = COMMAND_OPTION_NAMES): Promise<RunningServer> => {
   if (config.verifySignatures === true) {
     try {
       await loadSignatureV4();
     } catch (cause) {
       throw new StartupError(
-        `--verify-signatures needs the @smithy/signature-v4 package (npm install @smithy/signature-v4): ${cause instanceof Error ? cause.message : String(cause)}`,
+        `${names.verifySignatures} needs the @smithy/signature-v4 package (npm install @smithy/signature-v4): ${cause instanceof Error ? cause.message : String(cause)}`,
       );
     }
   }
-  const opened = await openStore(config);
+  const opened = await openStore(config, names);
   const seeding = config.seed === undefined ? undefined : new SeedingRandom(cryptoRandom);
   const engine = createCredentialEngine({
     accountId: config.accountId,
@@ -195,7 +210,7 @@ export const startServer = async (config: ServeConfig, io: ServeIo): Promise<Run
     const outcome = await applySeed(engine, config.seed, seeding);
     if (outcome.isErr()) {
       await opened.close().catch(() => undefined);
-      throw new StartupError(redact(`--seed: ${outcome.error}`, config));
+      throw new StartupError(redact(`${names.seed}: ${outcome.error}`, config));
     }
     seeded = outcome.value;
   }
@@ -232,7 +247,7 @@ export const startServer = async (config: ServeConfig, io: ServeIo): Promise<Run
   let frontDoors: RunningFrontDoors | undefined;
   if (config.frontDoors !== undefined) {
     try {
-      frontDoors = await startFrontDoors(engine, config.frontDoors, config.host, io.log, config.accessLog);
+      frontDoors = await startFrontDoors(engine, config.frontDoors, config.host, io.log, config.accessLog, names.gitRoot);
     } catch (cause) {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await opened.close().catch(() => undefined);

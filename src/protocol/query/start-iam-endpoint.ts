@@ -5,7 +5,8 @@ import type { UnsupportedServiceErrorCode } from '../../index.js';
 import { DEFAULT_ACCOUNT_ID } from '../../index.js';
 import { type SeedDocument, type SeededCredential, parseSeedDocument } from '../cli/seed.js';
 import type { FrontDoorAddresses } from '../cli/front-doors.js';
-import { type RunningServer, startServer } from '../cli/serve.js';
+import { describeJsonSyntaxError, parseJsonText } from '../cli/json-text.js';
+import { type OptionNames, type RunningServer, startServer } from '../cli/serve.js';
 import { DEFAULT_HOST, type FrontDoorsConfig, type ServeConfig, type StoreChoice } from '../cli/serve-options.js';
 import { DEFAULT_MAX_BODY_BYTES, type SignatureOptions } from '../http/index.js';
 import { isAccessKeyId } from './access-key.js';
@@ -68,6 +69,14 @@ export interface IamEndpoint {
   close(graceMs?: number): Promise<void>;
 }
 
+/** Startup errors name the options as this API spells them. */
+const API_OPTION_NAMES: OptionNames = {
+  verifySignatures: 'signatures',
+  dataDir: 'dataDir',
+  seed: 'seed',
+  gitRoot: 'frontDoors.git.root',
+};
+
 const toMap = (map: AccountMap | undefined): ReadonlyMap<string, AccountMapping> =>
   map === undefined ? new Map() : map instanceof Map ? map : new Map(Object.entries(map as Readonly<Record<string, AccountMapping>>));
 
@@ -86,11 +95,16 @@ const storeOf = (store: string | undefined, dataDir: string | undefined): StoreC
 const seedOf = (seed: SeedDocument | string): SeedDocument => {
   let json: unknown = seed;
   if (typeof seed === 'string') {
+    let text: string;
     try {
-      json = JSON.parse(readFileSync(seed).toString());
+      text = readFileSync(seed, 'utf8');
     } catch (cause) {
-      throw new TypeError(`startIamEndpoint: cannot read the seed ${seed} as JSON (${cause instanceof Error ? cause.message : String(cause)})`);
+      throw new TypeError(`startIamEndpoint: cannot read the seed ${seed} (${cause instanceof Error ? cause.message : String(cause)})`);
     }
+    // Told by line and column: JSON.parse's own message quotes the text, and a seed may hold passwords.
+    const parsed = parseJsonText(text);
+    if (parsed.isErr()) throw new TypeError(`startIamEndpoint: the seed ${seed} is ${describeJsonSyntaxError(parsed.error)}`);
+    json = parsed.value;
   }
   const parsed = parseSeedDocument(json);
   if (parsed.isErr()) throw new TypeError(`startIamEndpoint: seed: ${parsed.error}`);
@@ -159,7 +173,7 @@ export const startIamEndpoint = async (options: IamEndpointOptions = {}): Promis
     ...(options.seed === undefined ? {} : { seed: seedOf(options.seed) }),
   };
   const log = options.log ?? (() => undefined);
-  const server = await startServer(config, { log, error: options.onError ?? (() => undefined) });
+  const server = await startServer(config, { log, error: options.onError ?? (() => undefined) }, API_OPTION_NAMES);
   const { url, engine, seeded, frontDoors } = server;
   return { url, port: server.port, engine, seeded, frontDoors, close: (graceMs) => server.close(graceMs) };
 };
