@@ -118,28 +118,154 @@ const PEERS_TABLE: Table = {
   rows: [],
 };
 
-/** `SELECT <* | a, b> FROM <keyspace>.<table> [WHERE key = 'local']`, case and spacing as any driver writes it. */
-const SELECT = /^select\s+(\*|[a-z_][a-z0-9_]*(?:\s*,\s*[a-z_][a-z0-9_]*)*)\s+from\s+([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)(\s+where\s+key\s*=\s*'local')?\s*;?\s*$/i;
+/** A token of the statements this door answers: a word (keyword or unquoted name), a symbol, or a '...' string literal. */
+export type CqlToken =
+  | { readonly kind: 'word'; readonly text: string }
+  | { readonly kind: 'symbol'; readonly text: string }
+  | { readonly kind: 'string'; readonly text: string };
+
+/** Counts the characters the scanner reads: the linear-time property test reads it (a statement is client input, up to 256 KiB). */
+export interface ScanMeter {
+  reads: number;
+}
+
+const SYMBOLS = '*,.=;';
+/** CQL's whitespace (Cassandra's lexer: space, tab, newline, carriage return), and form feed. */
+const isSpace = (code: number): boolean => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d || code === 0x0c;
+const isWordStart = (code: number): boolean => (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x5f;
+const isWordPart = (code: number): boolean => isWordStart(code) || (code >= 0x30 && code <= 0x39);
+
+/**
+ * The tokens of a statement, in one pass: each character is read at most twice (once where a token ends, once where the next one
+ * starts), so the work is linear in the length whatever the text. `undefined` for a character no answered statement contains or an
+ * unterminated string. A hand-written scanner, not a regular expression: `\s*;?\s*$` after a quantified group backtracked
+ * quadratically (a statement of 180k spaces took 14 s and held the event loop).
+ */
+export const scanCql = (text: string, meter: ScanMeter = { reads: 0 }): CqlToken[] | undefined => {
+  const read = (index: number): number => {
+    meter.reads += 1;
+    return text.charCodeAt(index);
+  };
+  const tokens: CqlToken[] = [];
+  let index = 0;
+  while (index < text.length) {
+    const code = read(index);
+    if (isSpace(code)) {
+      index += 1;
+    } else if (isWordStart(code)) {
+      const start = index;
+      index += 1;
+      while (index < text.length && isWordPart(read(index))) index += 1;
+      tokens.push({ kind: 'word', text: text.slice(start, index) });
+    } else if (code === 0x27) {
+      // '...' with '' for a quote inside.
+      let value = '';
+      let chunkStart = index + 1;
+      index += 1;
+      for (;;) {
+        if (index >= text.length) return undefined;
+        if (read(index) !== 0x27) {
+          index += 1;
+        } else if (index + 1 < text.length && read(index + 1) === 0x27) {
+          value += text.slice(chunkStart, index + 1);
+          index += 2;
+          chunkStart = index;
+        } else {
+          value += text.slice(chunkStart, index);
+          index += 1;
+          break;
+        }
+      }
+      tokens.push({ kind: 'string', text: value });
+    } else if (SYMBOLS.includes(text[index] as string)) {
+      tokens.push({ kind: 'symbol', text: text[index] as string });
+      index += 1;
+    } else {
+      return undefined;
+    }
+  }
+  return tokens;
+};
+
+/** `SELECT <* | a, b> FROM <keyspace>.<table> [WHERE key = 'local'] [;]`, parsed: names as written, keywords in any case. */
+export interface SelectStatement {
+  readonly selection: '*' | readonly string[];
+  readonly keyspace: string;
+  readonly table: string;
+  readonly whereLocal: boolean;
+}
+
+/** The SELECT statements a driver sends while it connects, from their tokens (one pass over them); `undefined` for anything else. */
+export const parseSelect = (text: string, meter?: ScanMeter): SelectStatement | undefined => {
+  const tokens = scanCql(text, meter);
+  if (tokens === undefined) return undefined;
+  let next = 0;
+  const word = (): string | undefined => {
+    const token = tokens[next];
+    if (token?.kind !== 'word') return undefined;
+    next += 1;
+    return token.text;
+  };
+  const keyword = (expected: string): boolean => {
+    const token = tokens[next];
+    if (token?.kind !== 'word' || token.text.toLowerCase() !== expected) return false;
+    next += 1;
+    return true;
+  };
+  const symbol = (expected: string): boolean => {
+    const token = tokens[next];
+    if (token?.kind !== 'symbol' || token.text !== expected) return false;
+    next += 1;
+    return true;
+  };
+  if (!keyword('select')) return undefined;
+  let selection: '*' | string[];
+  if (symbol('*')) {
+    selection = '*';
+  } else {
+    const columns: string[] = [];
+    do {
+      const column = word();
+      if (column === undefined) return undefined;
+      columns.push(column);
+    } while (symbol(','));
+    selection = columns;
+  }
+  if (!keyword('from')) return undefined;
+  const keyspace = word();
+  if (keyspace === undefined || !symbol('.')) return undefined;
+  const table = word();
+  if (table === undefined) return undefined;
+  let whereLocal = false;
+  if (keyword('where')) {
+    if (!keyword('key') || !symbol('=')) return undefined;
+    const value = tokens[next];
+    if (value?.kind !== 'string' || value.text.toLowerCase() !== 'local') return undefined;
+    next += 1;
+    whereLocal = true;
+  }
+  symbol(';');
+  return next === tokens.length ? { selection, keyspace, table, whereLocal } : undefined;
+};
 
 export type QueryAnswer = { readonly kind: 'rows'; readonly body: Buffer } | { readonly kind: 'invalid'; readonly message: string };
 
 /** The answer to a statement after login: system.local / system.peers (projected), system_schema tables (empty), else Invalid. */
 export const answerQuery = (query: string, options: CqlSessionOptions): QueryAnswer => {
-  const match = SELECT.exec(query.trim());
-  if (match === null) return { kind: 'invalid', message: ONLY_AUTHENTICATES };
-  const [, selection = '*', keyspace = '', table = '', whereLocal] = match;
-  const ks = keyspace.toLowerCase();
-  const name = table.toLowerCase();
-  if (ks === 'system_schema' && whereLocal === undefined && selection === '*') {
+  const statement = parseSelect(query);
+  if (statement === undefined) return { kind: 'invalid', message: ONLY_AUTHENTICATES };
+  const { selection, whereLocal } = statement;
+  const ks = statement.keyspace.toLowerCase();
+  const name = statement.table.toLowerCase();
+  if (ks === 'system_schema' && !whereLocal && selection === '*') {
     return { kind: 'rows', body: rowsResult(ks, name, [], []) };
   }
-  if (ks !== 'system' || (name !== 'local' && name !== 'peers') || (name === 'peers' && whereLocal !== undefined)) {
+  if (ks !== 'system' || (name !== 'local' && name !== 'peers') || (name === 'peers' && whereLocal)) {
     return { kind: 'invalid', message: ONLY_AUTHENTICATES };
   }
   const source = name === 'local' ? localTable(options) : PEERS_TABLE;
   if (selection === '*') return { kind: 'rows', body: rowsResult(ks, name, source.columns, source.rows) };
-  const wanted = selection.split(',').map((column) => column.trim().toLowerCase());
-  const indexes = wanted.map((column) => source.columns.findIndex((candidate) => candidate.name === column));
+  const indexes = selection.map((column) => source.columns.findIndex((candidate) => candidate.name === column.toLowerCase()));
   if (indexes.some((index) => index === -1)) return { kind: 'invalid', message: `Undefined column name in selection clause` };
   return {
     kind: 'rows',
