@@ -167,3 +167,88 @@ export const mapValue = (entries: readonly (readonly [string, string])[]): Buffe
   Buffer.concat([int(entries.length), ...entries.flatMap(([key, value]) => [bytes(Buffer.from(key, 'utf8')), bytes(Buffer.from(value, 'utf8'))])]);
 
 export const uuidValue = (uuid: string): Buffer => Buffer.from(uuid.replace(/-/g, ''), 'hex');
+
+/**
+ * Received bytes not yet consumed, kept as the chunks they arrived in: adding a chunk copies nothing, and `take` copies a frame
+ * only when it spans chunks, so every byte is copied at most once however small the chunks (concatenating the whole backlog on
+ * each arrival is quadratic: a 256 KiB frame sent a byte at a time would copy 32 GiB).
+ */
+export class ByteQueue {
+  private chunks: Buffer[] = [];
+  /** Index of the first chunk still holding bytes, and how much of it is already taken. */
+  private first = 0;
+  private offset = 0;
+  private size = 0;
+
+  get length(): number {
+    return this.size;
+  }
+
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+  }
+
+  /** The first `count` bytes (at most `length`), left in the queue. */
+  peek(count: number): Buffer {
+    return this.copy(Math.min(count, this.size), false);
+  }
+
+  /** The first `count` bytes (at most `length`), removed from the queue. */
+  take(count: number): Buffer {
+    return this.copy(Math.min(count, this.size), true);
+  }
+
+  clear(): void {
+    this.chunks = [];
+    this.first = 0;
+    this.offset = 0;
+    this.size = 0;
+  }
+
+  private copy(count: number, consume: boolean): Buffer {
+    const head = this.chunks[this.first];
+    if (head === undefined || count === 0) return Buffer.alloc(0);
+    let out: Buffer;
+    if (head.length - this.offset >= count) {
+      out = head.subarray(this.offset, this.offset + count);
+      if (consume) this.advance(count);
+      return out;
+    }
+    out = Buffer.allocUnsafe(count);
+    let written = 0;
+    let index = this.first;
+    let offset = this.offset;
+    while (written < count) {
+      const chunk = this.chunks[index] as Buffer;
+      const copied = chunk.copy(out, written, offset, Math.min(chunk.length, offset + count - written));
+      written += copied;
+      index += 1;
+      offset = 0;
+    }
+    if (consume) this.advance(count);
+    return out;
+  }
+
+  private advance(count: number): void {
+    this.size -= count;
+    let left = count;
+    while (left > 0) {
+      const available = (this.chunks[this.first] as Buffer).length - this.offset;
+      if (available > left) {
+        this.offset += left;
+        break;
+      }
+      left -= available;
+      this.first += 1;
+      this.offset = 0;
+    }
+    // Let go of consumed chunks: all of them when nothing is held, else once they are most of the array.
+    if (this.size === 0) this.clear();
+    else if (this.first > 64 && this.first * 2 > this.chunks.length) {
+      this.chunks = this.chunks.slice(this.first);
+      this.first = 0;
+    }
+  }
+}
