@@ -2,8 +2,9 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { type Socket, connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCredentialEngine } from '../../src/index.js';
-import { HEADER_BYTES, Opcode, frame, readHeader } from '../../src/protocol/cql/cql-codec.js';
+import { ResultAsync } from 'neverthrow';
+import { type CredentialEngine, createCredentialEngine } from '../../src/index.js';
+import { HEADER_BYTES, Opcode, bytes, frame, readHeader, string } from '../../src/protocol/cql/cql-codec.js';
 import { DEFAULT_MAX_CQL_CONNECTIONS, createCqlServer } from '../../src/protocol/cql/cql-server.js';
 import { type ListeningDoor, listenDoor } from '../../src/protocol/front-door/door-server.js';
 import { listeningUrl, runCommand } from '../support/serve-process.js';
@@ -122,6 +123,73 @@ describe('a client that pipelines requests and never reads the answers (in-proce
     expect(inOrder).toBe(true);
     expect(maxUnsent).toBeLessThanOrEqual(256 * 1024);
     client.destroy();
+  }, 120_000);
+});
+
+describe('a client that pipelines requests while its login is being checked', () => {
+  it('is not read until the check ends; then every request is answered, in order', async () => {
+    const user = await engine.createUser({ UserName: 'gatekeeper' });
+    expect(user.isOk()).toBe(true);
+    const created = await engine.createServiceSpecificCredential({ UserName: 'gatekeeper', ServiceName: 'cassandra.amazonaws.com' });
+    const credential = created._unsafeUnwrap().ServiceSpecificCredential;
+    // The engine's authenticate, held until the test lets it go.
+    let release = (): void => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const held: CredentialEngine = new Proxy(engine, {
+      get: (target, property, receiver) =>
+        property === 'authenticate'
+          ? (...args: Parameters<CredentialEngine['authenticate']>) => new ResultAsync(released.then(() => target.authenticate(...args)))
+          : Reflect.get(target, property, receiver),
+    });
+    const serverSockets: Socket[] = [];
+    const server = createCqlServer(held);
+    server.on('connection', (socket: Socket) => serverSockets.push(socket));
+    const door = await listenDoor(server, 0, '127.0.0.1');
+    try {
+      const client = connect(door.address.port, '127.0.0.1');
+      client.on('error', () => undefined);
+      await once(client, 'connect');
+      const login = Buffer.concat([
+        frame(1, Opcode.STARTUP, Buffer.concat([Buffer.from([0, 1]), string('CQL_VERSION'), string('3.0.0')])),
+        frame(2, Opcode.AUTH_RESPONSE, bytes(Buffer.from(`\0${credential.ServiceUserName}\0${credential.ServicePassword}`))),
+      ]);
+      login.writeUInt8(4, 0);
+      login.writeUInt8(4, HEADER_BYTES + login.readUInt32BE(5));
+      const frames = 400_000; // 3.6 MiB after the login
+      const requests = pipelinedOptions(frames);
+      client.write(Buffer.concat([login, requests]));
+      const serverSide = serverSockets[0] as Socket;
+      await waitUntilStill(() => serverSide.bytesRead, () => serverSide.bytesRead === login.length + requests.length);
+      // While the check was pending, nothing past the read that brought the login and one more (which node's socket keeps in its
+      // readable buffer before it stops reading the handle): reads are at most 64 KiB.
+      expect(serverSide.bytesRead).toBeLessThanOrEqual(login.length + 2 * 64 * 1024);
+
+      let received: Buffer = Buffer.alloc(0);
+      const opcodes: number[] = [];
+      let inOrder = true;
+      const all = new Promise<void>((resolve) => {
+        client.on('data', (data: Buffer) => {
+          received = received.length === 0 ? data : Buffer.concat([received, data]);
+          let offset = 0;
+          while (received.length - offset >= HEADER_BYTES) {
+            const header = readHeader(received.subarray(offset));
+            if (received.length - offset < HEADER_BYTES + header.length) break;
+            if (opcodes.length >= 2) inOrder &&= header.opcode === Opcode.SUPPORTED && header.stream === (opcodes.length - 2) % 32_768;
+            opcodes.push(header.opcode);
+            offset += HEADER_BYTES + header.length;
+          }
+          received = received.subarray(offset);
+          if (opcodes.length === frames + 2) resolve();
+        });
+      });
+      release();
+      await all;
+      expect(opcodes.slice(0, 2)).toEqual([Opcode.AUTHENTICATE, Opcode.AUTH_SUCCESS]);
+      expect(inOrder).toBe(true);
+      client.destroy();
+    } finally {
+      await door.close(0);
+    }
   }, 120_000);
 });
 
