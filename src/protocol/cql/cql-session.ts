@@ -342,7 +342,7 @@ export class CqlSession {
     return this.state === 'verifying';
   }
 
-  /** True when the last turn stopped at its answer budget with frames still queued: call `continue` once the answers are sent. */
+  /** True when the last turn stopped at its answer budget with whole frames still queued: call `continue` once the answers are sent. */
   get hasQueuedFrames(): boolean {
     return this.queuedFrames && this.state !== 'closed' && this.state !== 'verifying';
   }
@@ -393,10 +393,6 @@ export class CqlSession {
     let answered = 0;
     this.queuedFrames = false;
     while (this.state !== 'verifying' && this.state !== 'closed' && this.queue.length >= HEADER_BYTES) {
-      if (answered >= ANSWER_BYTES_PER_TURN) {
-        this.queuedFrames = true;
-        break;
-      }
       const header = readHeader(this.queue.peek(HEADER_BYTES));
       if ((header.version & 0x80) !== 0 || (header.version & 0x7f) !== PROTOCOL_VERSION) {
         // Also how a driver learns which version to use: it retries with the version of this answer (4).
@@ -408,6 +404,10 @@ export class CqlSession {
       }
       if (header.length > MAX_FRAME_BODY_BYTES) return [...actions, ...this.fail(header.stream, `Request frame too large (${header.length} bytes)`)];
       if (this.queue.length < HEADER_BYTES + header.length) break;
+      if (answered >= ANSWER_BYTES_PER_TURN) {
+        this.queuedFrames = true;
+        break;
+      }
       this.queue.take(HEADER_BYTES);
       const body = this.queue.take(header.length);
       if ((header.flags & FLAG_COMPRESSION) !== 0) return [...actions, ...this.fail(header.stream, 'Compression was not negotiated')];
