@@ -168,10 +168,14 @@ export const mapValue = (entries: readonly (readonly [string, string])[]): Buffe
 
 export const uuidValue = (uuid: string): Buffer => Buffer.from(uuid.replace(/-/g, ''), 'hex');
 
+/** Chunks smaller than this are copied into a shared buffer of this size rather than kept one by one. */
+const COALESCE_BYTES = 16 * 1024;
+
 /**
- * Received bytes not yet consumed, kept as the chunks they arrived in: adding a chunk copies nothing, and `take` copies a frame
- * only when it spans chunks, so every byte is copied at most once however small the chunks (concatenating the whole backlog on
- * each arrival is quadratic: a 256 KiB frame sent a byte at a time would copy 32 GiB).
+ * Received bytes not yet consumed. A chunk of 16 KiB or more is kept as it arrived; smaller ones are copied, once, into a 16 KiB
+ * buffer they share, so a client that sends a byte per packet costs 16 KiB buffers, not one Buffer object per byte (~100 bytes
+ * each). `take` copies a frame only when it spans chunks, so every byte is copied at most twice however the bytes arrive
+ * (concatenating the whole backlog on each arrival is quadratic: a 256 KiB frame sent a byte at a time would copy 32 GiB).
  */
 export class ByteQueue {
   private chunks: Buffer[] = [];
@@ -179,15 +183,36 @@ export class ByteQueue {
   private first = 0;
   private offset = 0;
   private size = 0;
+  /** The shared buffer small chunks are copied into, and how much of it is filled; its filled part is the last chunk. */
+  private tail: Buffer | undefined;
+  private tailUsed = 0;
 
   get length(): number {
     return this.size;
   }
 
+  /** How many buffers hold the queued bytes. */
+  get buffers(): number {
+    return this.chunks.length - this.first;
+  }
+
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;
-    this.chunks.push(chunk);
     this.size += chunk.length;
+    if (chunk.length >= COALESCE_BYTES) {
+      this.tail = undefined;
+      this.chunks.push(chunk);
+      return;
+    }
+    if (this.tail === undefined || this.tailUsed + chunk.length > this.tail.length) {
+      this.tail = Buffer.allocUnsafe(COALESCE_BYTES);
+      this.tailUsed = 0;
+      this.chunks.push(this.tail.subarray(0, 0));
+    }
+    // The last chunk is the shared buffer's filled part: only ever appended to, so views already taken from it stay valid.
+    chunk.copy(this.tail, this.tailUsed);
+    this.tailUsed += chunk.length;
+    this.chunks[this.chunks.length - 1] = this.tail.subarray(0, this.tailUsed);
   }
 
   /** The first `count` bytes (at most `length`), left in the queue. */
@@ -205,6 +230,8 @@ export class ByteQueue {
     this.first = 0;
     this.offset = 0;
     this.size = 0;
+    this.tail = undefined;
+    this.tailUsed = 0;
   }
 
   private copy(count: number, consume: boolean): Buffer {
