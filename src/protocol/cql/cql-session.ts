@@ -292,8 +292,9 @@ const SUPPORTED_BODY = stringMultimap([
 ]);
 
 /**
- * What a refused login is told, as Cassandra's PasswordAuthenticator words it (Keyspaces answers a wrong password with its
- * `Provided username <name> and/or password are incorrect`): the token read from its end, as Cassandra reads it, so that an empty
+ * What a refused login is told, as Cassandra's PasswordAuthenticator words it (Keyspaces' own wording is not recorded; this door
+ * answers a wrong password with Cassandra's `Provided username <name> and/or password are incorrect`, which drivers know): the token
+ * read from its end, as Cassandra reads it, so that an empty
  * password or user name, or a NUL too many, gets Cassandra's own message rather than a sentence with a hole where the name goes.
  * The name is echoed as UTF-8 (invalid bytes replaced), at most `MAX_SASL_PLAIN_LENGTH` bytes of it: an error message is a [string]
  * of at most 64 KiB, and a longer name is no one's.
