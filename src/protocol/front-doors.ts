@@ -12,8 +12,9 @@ export type { BedrockAnswer, BedrockOutcome, BedrockRequest } from './bedrock/be
 export { createBedrockServer } from './bedrock/bedrock-server.js';
 export type { BedrockServerOptions } from './bedrock/bedrock-server.js';
 export { AUTHENTICATOR, CqlSession, KEYSPACES_RELEASE_VERSION, answerQuery } from './cql/cql-session.js';
+export { ANSWER_BYTES_PER_TURN, MAX_HELD_BYTES } from './cql/cql-session.js';
 export type { CqlAction, CqlSessionOptions } from './cql/cql-session.js';
-export { KEYSPACES_SERVICE, createCqlServer } from './cql/cql-server.js';
+export { DEFAULT_MAX_CQL_CONNECTIONS, KEYSPACES_SERVICE, createCqlServer } from './cql/cql-server.js';
 export type { CqlServerOptions } from './cql/cql-server.js';
 export { listenDoor } from './front-door/door-server.js';
 export type { ListeningDoor } from './front-door/door-server.js';

@@ -125,6 +125,18 @@ describe('the Keyspaces door with cassandra-driver 4.x and PlainTextAuthProvider
   });
 });
 
+describe('the Keyspaces door\'s refusals of a malformed login, as Cassandra\'s PasswordAuthenticator words them', () => {
+  it('an empty user name: "Authentication ID must not be null"; an empty password: "Password must not be null"', async () => {
+    const emptyUser = await refusal('', 'some-password');
+    expect(emptyUser).toBeInstanceOf(cassandra.errors.AuthenticationError);
+    expect(emptyUser.message).toBe('Authentication ID must not be null');
+    const emptyPassword = await refusal('alice-at-123456789012', '');
+    expect(emptyPassword).toBeInstanceOf(cassandra.errors.AuthenticationError);
+    expect(emptyPassword.message).toBe('Password must not be null');
+    expect(logLines.some((line) => / keyspaces login refused user=- account=- reason=malformed-credentials/.test(line))).toBe(true);
+  });
+});
+
 describe('the Keyspaces door with a slow client', () => {
   it('closes a connection that stops half-way through a frame once the idle timeout passes', async () => {
     const slow = await listenDoor(createCqlServer(iam.engine, { idleTimeoutMs: 100 }), 0, '127.0.0.1');

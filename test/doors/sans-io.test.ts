@@ -48,7 +48,7 @@ describe('CQL session, frame by frame', () => {
     expect(verify?.kind === 'authenticate' && verify.token.toString()).toBe('\0alice-at-123456789012\0pw');
     // A query sent before the verification ends is held, then answered after AUTH_SUCCESS.
     expect(session.receive(query(3, "SELECT release_version FROM system.local WHERE key='local'"))).toEqual([]);
-    const after = sent(session.authenticated(true, 'alice-at-123456789012'));
+    const after = sent(session.authenticated(true));
     expect(after.map((f) => [f.stream, f.opcode])).toEqual([
       [2, Opcode.AUTH_SUCCESS],
       [3, Opcode.RESULT],
@@ -58,7 +58,7 @@ describe('CQL session, frame by frame', () => {
   it('a refused login answers 0x0100 and closes', () => {
     const session = new CqlSession({ localAddress: '127.0.0.1' });
     session.receive(Buffer.concat([startup, authResponse('\0bob\0wrong')]));
-    const actions = session.authenticated(false, 'bob');
+    const actions = session.authenticated(false);
     expect(errorOf(sent(actions)[0]!.body)).toEqual({ code: ErrorCode.BAD_CREDENTIALS, message: 'Provided username bob and/or password are incorrect' });
     expect(actions.at(-1)).toEqual({ kind: 'close' });
     expect(session.receive(query(4, 'SELECT * FROM system.local'))).toEqual([]);

@@ -167,3 +167,115 @@ export const mapValue = (entries: readonly (readonly [string, string])[]): Buffe
   Buffer.concat([int(entries.length), ...entries.flatMap(([key, value]) => [bytes(Buffer.from(key, 'utf8')), bytes(Buffer.from(value, 'utf8'))])]);
 
 export const uuidValue = (uuid: string): Buffer => Buffer.from(uuid.replace(/-/g, ''), 'hex');
+
+/** Chunks smaller than this are copied into a shared buffer of this size rather than kept one by one. */
+const COALESCE_BYTES = 16 * 1024;
+
+/**
+ * Received bytes not yet consumed. A chunk of 16 KiB or more is kept as it arrived; smaller ones are copied, once, into a 16 KiB
+ * buffer they share, so a client that sends a byte per packet costs 16 KiB buffers, not one Buffer object per byte (~100 bytes
+ * each). `take` copies a frame only when it spans chunks, so every byte is copied at most twice however the bytes arrive
+ * (concatenating the whole backlog on each arrival is quadratic: a 256 KiB frame sent a byte at a time would copy 32 GiB).
+ */
+export class ByteQueue {
+  private chunks: Buffer[] = [];
+  /** Index of the first chunk still holding bytes, and how much of it is already taken. */
+  private first = 0;
+  private offset = 0;
+  private size = 0;
+  /** The shared buffer small chunks are copied into, and how much of it is filled; its filled part is the last chunk. */
+  private tail: Buffer | undefined;
+  private tailUsed = 0;
+
+  get length(): number {
+    return this.size;
+  }
+
+  /** How many buffers hold the queued bytes. */
+  get buffers(): number {
+    return this.chunks.length - this.first;
+  }
+
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.size += chunk.length;
+    if (chunk.length >= COALESCE_BYTES) {
+      this.tail = undefined;
+      this.chunks.push(chunk);
+      return;
+    }
+    if (this.tail === undefined || this.tailUsed + chunk.length > this.tail.length) {
+      this.tail = Buffer.allocUnsafe(COALESCE_BYTES);
+      this.tailUsed = 0;
+      this.chunks.push(this.tail.subarray(0, 0));
+    }
+    // The last chunk is the shared buffer's filled part: only ever appended to, so views already taken from it stay valid.
+    chunk.copy(this.tail, this.tailUsed);
+    this.tailUsed += chunk.length;
+    this.chunks[this.chunks.length - 1] = this.tail.subarray(0, this.tailUsed);
+  }
+
+  /** The first `count` bytes (at most `length`), left in the queue. */
+  peek(count: number): Buffer {
+    return this.copy(Math.min(count, this.size), false);
+  }
+
+  /** The first `count` bytes (at most `length`), removed from the queue. */
+  take(count: number): Buffer {
+    return this.copy(Math.min(count, this.size), true);
+  }
+
+  clear(): void {
+    this.chunks = [];
+    this.first = 0;
+    this.offset = 0;
+    this.size = 0;
+    this.tail = undefined;
+    this.tailUsed = 0;
+  }
+
+  private copy(count: number, consume: boolean): Buffer {
+    const head = this.chunks[this.first];
+    if (head === undefined || count === 0) return Buffer.alloc(0);
+    let out: Buffer;
+    if (head.length - this.offset >= count) {
+      out = head.subarray(this.offset, this.offset + count);
+      if (consume) this.advance(count);
+      return out;
+    }
+    out = Buffer.allocUnsafe(count);
+    let written = 0;
+    let index = this.first;
+    let offset = this.offset;
+    while (written < count) {
+      const chunk = this.chunks[index] as Buffer;
+      const copied = chunk.copy(out, written, offset, Math.min(chunk.length, offset + count - written));
+      written += copied;
+      index += 1;
+      offset = 0;
+    }
+    if (consume) this.advance(count);
+    return out;
+  }
+
+  private advance(count: number): void {
+    this.size -= count;
+    let left = count;
+    while (left > 0) {
+      const available = (this.chunks[this.first] as Buffer).length - this.offset;
+      if (available > left) {
+        this.offset += left;
+        break;
+      }
+      left -= available;
+      this.first += 1;
+      this.offset = 0;
+    }
+    // Let go of consumed chunks: all of them when nothing is held, else once they are most of the array.
+    if (this.size === 0) this.clear();
+    else if (this.first > 64 && this.first * 2 > this.chunks.length) {
+      this.chunks = this.chunks.slice(this.first);
+      this.first = 0;
+    }
+  }
+}

@@ -1,6 +1,8 @@
 import { isIPv4, isIPv6 } from 'node:net';
+import { MAX_SASL_PLAIN_LENGTH } from '../../domain/presented-credential.js';
 import {
   BodyReader,
+  ByteQueue,
   type CellValue,
   type Column,
   CqlType,
@@ -27,6 +29,9 @@ import {
  * One CQL connection at the Keyspaces door, Sans-I/O (as h11 does for HTTP): bytes in, actions out, no socket inside. The caller
  * feeds received bytes to `receive`, performs the returned actions in order (send bytes, verify a SASL PLAIN token, close), and
  * reports a verification back through `authenticated`. While a verification is pending, frames that arrive are held, in order.
+ * Answers come in turns of at most `ANSWER_BYTES_PER_TURN` bytes: when a turn stops with frames left (`hasQueuedFrames`), the
+ * caller sends what it has and calls `continue` when the client has read it, so a client that pipelines requests and reads no
+ * answers makes the caller wait (stop reading), not buffer. At most `MAX_HELD_BYTES` received bytes are held.
  *
  * The conversation: OPTIONS -> SUPPORTED; STARTUP -> AUTHENTICATE (PasswordAuthenticator); AUTH_RESPONSE -> AUTH_SUCCESS or
  * the authentication error 0x0100 (then close). After login: REGISTER -> READY, the driver's connection queries (system.local,
@@ -118,28 +123,154 @@ const PEERS_TABLE: Table = {
   rows: [],
 };
 
-/** `SELECT <* | a, b> FROM <keyspace>.<table> [WHERE key = 'local']`, case and spacing as any driver writes it. */
-const SELECT = /^select\s+(\*|[a-z_][a-z0-9_]*(?:\s*,\s*[a-z_][a-z0-9_]*)*)\s+from\s+([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)(\s+where\s+key\s*=\s*'local')?\s*;?\s*$/i;
+/** A token of the statements this door answers: a word (keyword or unquoted name), a symbol, or a '...' string literal. */
+export type CqlToken =
+  | { readonly kind: 'word'; readonly text: string }
+  | { readonly kind: 'symbol'; readonly text: string }
+  | { readonly kind: 'string'; readonly text: string };
+
+/** Counts the characters the scanner reads: the linear-time property test reads it (a statement is client input, up to 256 KiB). */
+export interface ScanMeter {
+  reads: number;
+}
+
+const SYMBOLS = '*,.=;';
+/** CQL's whitespace (Cassandra's lexer: space, tab, newline, carriage return), and form feed. */
+const isSpace = (code: number): boolean => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d || code === 0x0c;
+const isWordStart = (code: number): boolean => (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x5f;
+const isWordPart = (code: number): boolean => isWordStart(code) || (code >= 0x30 && code <= 0x39);
+
+/**
+ * The tokens of a statement, in one pass: each character is read at most twice (once where a token ends, once where the next one
+ * starts), so the work is linear in the length whatever the text. `undefined` for a character no answered statement contains or an
+ * unterminated string. A hand-written scanner, not a regular expression: `\s*;?\s*$` after a quantified group backtracked
+ * quadratically (a statement of 180k spaces took 14 s and held the event loop).
+ */
+export const scanCql = (text: string, meter: ScanMeter = { reads: 0 }): CqlToken[] | undefined => {
+  const read = (index: number): number => {
+    meter.reads += 1;
+    return text.charCodeAt(index);
+  };
+  const tokens: CqlToken[] = [];
+  let index = 0;
+  while (index < text.length) {
+    const code = read(index);
+    if (isSpace(code)) {
+      index += 1;
+    } else if (isWordStart(code)) {
+      const start = index;
+      index += 1;
+      while (index < text.length && isWordPart(read(index))) index += 1;
+      tokens.push({ kind: 'word', text: text.slice(start, index) });
+    } else if (code === 0x27) {
+      // '...' with '' for a quote inside.
+      let value = '';
+      let chunkStart = index + 1;
+      index += 1;
+      for (;;) {
+        if (index >= text.length) return undefined;
+        if (read(index) !== 0x27) {
+          index += 1;
+        } else if (index + 1 < text.length && read(index + 1) === 0x27) {
+          value += text.slice(chunkStart, index + 1);
+          index += 2;
+          chunkStart = index;
+        } else {
+          value += text.slice(chunkStart, index);
+          index += 1;
+          break;
+        }
+      }
+      tokens.push({ kind: 'string', text: value });
+    } else if (SYMBOLS.includes(text[index] as string)) {
+      tokens.push({ kind: 'symbol', text: text[index] as string });
+      index += 1;
+    } else {
+      return undefined;
+    }
+  }
+  return tokens;
+};
+
+/** `SELECT <* | a, b> FROM <keyspace>.<table> [WHERE key = 'local'] [;]`, parsed: names as written, keywords in any case. */
+export interface SelectStatement {
+  readonly selection: '*' | readonly string[];
+  readonly keyspace: string;
+  readonly table: string;
+  readonly whereLocal: boolean;
+}
+
+/** The SELECT statements a driver sends while it connects, from their tokens (one pass over them); `undefined` for anything else. */
+export const parseSelect = (text: string, meter?: ScanMeter): SelectStatement | undefined => {
+  const tokens = scanCql(text, meter);
+  if (tokens === undefined) return undefined;
+  let next = 0;
+  const word = (): string | undefined => {
+    const token = tokens[next];
+    if (token?.kind !== 'word') return undefined;
+    next += 1;
+    return token.text;
+  };
+  const keyword = (expected: string): boolean => {
+    const token = tokens[next];
+    if (token?.kind !== 'word' || token.text.toLowerCase() !== expected) return false;
+    next += 1;
+    return true;
+  };
+  const symbol = (expected: string): boolean => {
+    const token = tokens[next];
+    if (token?.kind !== 'symbol' || token.text !== expected) return false;
+    next += 1;
+    return true;
+  };
+  if (!keyword('select')) return undefined;
+  let selection: '*' | string[];
+  if (symbol('*')) {
+    selection = '*';
+  } else {
+    const columns: string[] = [];
+    do {
+      const column = word();
+      if (column === undefined) return undefined;
+      columns.push(column);
+    } while (symbol(','));
+    selection = columns;
+  }
+  if (!keyword('from')) return undefined;
+  const keyspace = word();
+  if (keyspace === undefined || !symbol('.')) return undefined;
+  const table = word();
+  if (table === undefined) return undefined;
+  let whereLocal = false;
+  if (keyword('where')) {
+    if (!keyword('key') || !symbol('=')) return undefined;
+    const value = tokens[next];
+    if (value?.kind !== 'string' || value.text.toLowerCase() !== 'local') return undefined;
+    next += 1;
+    whereLocal = true;
+  }
+  symbol(';');
+  return next === tokens.length ? { selection, keyspace, table, whereLocal } : undefined;
+};
 
 export type QueryAnswer = { readonly kind: 'rows'; readonly body: Buffer } | { readonly kind: 'invalid'; readonly message: string };
 
 /** The answer to a statement after login: system.local / system.peers (projected), system_schema tables (empty), else Invalid. */
 export const answerQuery = (query: string, options: CqlSessionOptions): QueryAnswer => {
-  const match = SELECT.exec(query.trim());
-  if (match === null) return { kind: 'invalid', message: ONLY_AUTHENTICATES };
-  const [, selection = '*', keyspace = '', table = '', whereLocal] = match;
-  const ks = keyspace.toLowerCase();
-  const name = table.toLowerCase();
-  if (ks === 'system_schema' && whereLocal === undefined && selection === '*') {
+  const statement = parseSelect(query);
+  if (statement === undefined) return { kind: 'invalid', message: ONLY_AUTHENTICATES };
+  const { selection, whereLocal } = statement;
+  const ks = statement.keyspace.toLowerCase();
+  const name = statement.table.toLowerCase();
+  if (ks === 'system_schema' && !whereLocal && selection === '*') {
     return { kind: 'rows', body: rowsResult(ks, name, [], []) };
   }
-  if (ks !== 'system' || (name !== 'local' && name !== 'peers') || (name === 'peers' && whereLocal !== undefined)) {
+  if (ks !== 'system' || (name !== 'local' && name !== 'peers') || (name === 'peers' && whereLocal)) {
     return { kind: 'invalid', message: ONLY_AUTHENTICATES };
   }
   const source = name === 'local' ? localTable(options) : PEERS_TABLE;
   if (selection === '*') return { kind: 'rows', body: rowsResult(ks, name, source.columns, source.rows) };
-  const wanted = selection.split(',').map((column) => column.trim().toLowerCase());
-  const indexes = wanted.map((column) => source.columns.findIndex((candidate) => candidate.name === column));
+  const indexes = selection.map((column) => source.columns.findIndex((candidate) => candidate.name === column.toLowerCase()));
   if (indexes.some((index) => index === -1)) return { kind: 'invalid', message: `Undefined column name in selection clause` };
   return {
     kind: 'rows',
@@ -160,10 +291,46 @@ const SUPPORTED_BODY = stringMultimap([
   ['COMPRESSION', []],
 ]);
 
+/**
+ * What a refused login is told, as Cassandra's PasswordAuthenticator words it (Keyspaces' own wording is not recorded; this door
+ * answers a wrong password with Cassandra's `Provided username <name> and/or password are incorrect`, which drivers know): the token
+ * read from its end, as Cassandra reads it, so that an empty
+ * password or user name, or a NUL too many, gets Cassandra's own message rather than a sentence with a hole where the name goes.
+ * The name is echoed as UTF-8 (invalid bytes replaced), at most `MAX_SASL_PLAIN_LENGTH` bytes of it: an error message is a [string]
+ * of at most 64 KiB, and a longer name is no one's.
+ */
+export const badCredentialsMessage = (token: Uint8Array): string => {
+  let password: Uint8Array | undefined;
+  let user: Uint8Array | undefined;
+  let end = token.length;
+  for (let index = token.length - 1; index >= 0; index--) {
+    if (token[index] !== 0) continue;
+    if (password === undefined) password = token.subarray(index + 1, end);
+    else if (user === undefined) user = token.subarray(index + 1, end);
+    else return 'Credential format error: username or password is empty or contains NUL(\\0) character';
+    end = index;
+  }
+  if (password === undefined || password.length === 0) return 'Password must not be null';
+  if (user === undefined || user.length === 0) return 'Authentication ID must not be null';
+  const name = Buffer.from(user.buffer, user.byteOffset, Math.min(user.length, MAX_SASL_PLAIN_LENGTH)).toString('utf8');
+  return `Provided username ${name} and/or password are incorrect`;
+};
+
+/** The most answer bytes one turn produces before it stops and leaves the rest of the received frames queued (`continue`). */
+export const ANSWER_BYTES_PER_TURN = 64 * 1024;
+/**
+ * The most received bytes a session holds unanswered: two of the largest frames. The server never gets near it (it stops reading
+ * while frames are queued, a login is being checked or the client is not reading its answers); a caller of the Sans-I/O session
+ * that keeps feeding a session that waits gets a protocol error and a close, not a growing buffer.
+ */
+export const MAX_HELD_BYTES = 2 * (HEADER_BYTES + MAX_FRAME_BODY_BYTES);
+
 export class CqlSession {
-  private buffered: Buffer = Buffer.alloc(0);
+  private readonly queue = new ByteQueue();
   private state: State = 'new';
   private pendingStream = 0;
+  private refusal = '';
+  private queuedFrames = false;
 
   constructor(private readonly options: CqlSessionOptions) {}
 
@@ -171,38 +338,63 @@ export class CqlSession {
     return this.state === 'closed';
   }
 
-  /** Bytes from the client. Returns what to do, in order. */
-  receive(chunk: Buffer): CqlAction[] {
-    if (this.state === 'closed') return [];
-    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
-    return this.drain();
+  /** True while the login's check is pending (`authenticate` was returned and `authenticated` not yet called): read nothing more. */
+  get isVerifying(): boolean {
+    return this.state === 'verifying';
   }
 
-  /** The outcome of the `authenticate` action. `userName` is what the client presented, for the error message. */
-  authenticated(accepted: boolean, userName: string | undefined): CqlAction[] {
+  /** True when the last turn stopped at its answer budget with whole frames still queued: call `continue` once the answers are sent. */
+  get hasQueuedFrames(): boolean {
+    return this.queuedFrames && this.state !== 'closed' && this.state !== 'verifying';
+  }
+
+  /**
+   * Bytes from the client. Answers queued frames for one turn (at most `ANSWER_BYTES_PER_TURN` of answers) and returns what to do,
+   * in order; frames past the budget stay queued (`hasQueuedFrames`).
+   */
+  receive(chunk: Buffer): CqlAction[] {
+    if (this.state === 'closed') return [];
+    this.queue.push(chunk);
+    const actions = this.turn();
+    // A closed session holds nothing, so only a waiting one (a login being checked) can be over.
+    if (this.queue.length > MAX_HELD_BYTES) {
+      return [...actions, ...this.fail(this.pendingStream, `Too much data sent ahead of the answers (over ${MAX_HELD_BYTES} bytes held)`)];
+    }
+    return actions;
+  }
+
+  /** Answers the next turn's worth of queued frames. */
+  continue(): CqlAction[] {
+    if (this.state === 'closed') return [];
+    return this.turn();
+  }
+
+  /** The outcome of the `authenticate` action. On success, also answers queued frames for one turn. */
+  authenticated(accepted: boolean): CqlAction[] {
     if (this.state !== 'verifying') return [];
     if (!accepted) {
+      const refusal = this.refusal;
       this.state = 'closed';
-      this.buffered = Buffer.alloc(0);
-      return [
-        sendError(this.pendingStream, ErrorCode.BAD_CREDENTIALS, `Provided username ${userName ?? ''} and/or password are incorrect`),
-        { kind: 'close' },
-      ];
+      this.queue.clear();
+      return [sendError(this.pendingStream, ErrorCode.BAD_CREDENTIALS, refusal), { kind: 'close' }];
     }
     this.state = 'ready';
-    return [send(this.pendingStream, Opcode.AUTH_SUCCESS, bytes(null)), ...this.drain()];
+    this.refusal = '';
+    return [send(this.pendingStream, Opcode.AUTH_SUCCESS, bytes(null)), ...this.turn()];
   }
 
   private fail(stream: number, message: string): CqlAction[] {
     this.state = 'closed';
-    this.buffered = Buffer.alloc(0);
+    this.queue.clear();
     return [sendError(stream, ErrorCode.PROTOCOL_ERROR, message), { kind: 'close' }];
   }
 
-  private drain(): CqlAction[] {
+  private turn(): CqlAction[] {
     const actions: CqlAction[] = [];
-    while (this.state !== 'verifying' && this.state !== 'closed' && this.buffered.length >= HEADER_BYTES) {
-      const header = readHeader(this.buffered);
+    let answered = 0;
+    this.queuedFrames = false;
+    while (this.state !== 'verifying' && this.state !== 'closed' && this.queue.length >= HEADER_BYTES) {
+      const header = readHeader(this.queue.peek(HEADER_BYTES));
       if ((header.version & 0x80) !== 0 || (header.version & 0x7f) !== PROTOCOL_VERSION) {
         // Also how a driver learns which version to use: it retries with the version of this answer (4).
         const stream = (header.version & 0x7f) < 3 ? 0 : header.stream;
@@ -212,15 +404,24 @@ export class CqlSession {
         ];
       }
       if (header.length > MAX_FRAME_BODY_BYTES) return [...actions, ...this.fail(header.stream, `Request frame too large (${header.length} bytes)`)];
-      if (this.buffered.length < HEADER_BYTES + header.length) break;
-      const body = this.buffered.subarray(HEADER_BYTES, HEADER_BYTES + header.length);
-      this.buffered = this.buffered.subarray(HEADER_BYTES + header.length);
+      if (this.queue.length < HEADER_BYTES + header.length) break;
+      if (answered >= ANSWER_BYTES_PER_TURN) {
+        this.queuedFrames = true;
+        break;
+      }
+      this.queue.take(HEADER_BYTES);
+      const body = this.queue.take(header.length);
       if ((header.flags & FLAG_COMPRESSION) !== 0) return [...actions, ...this.fail(header.stream, 'Compression was not negotiated')];
+      let answers: CqlAction[];
       try {
-        actions.push(...this.handle(header.stream, header.opcode, body));
+        answers = this.handle(header.stream, header.opcode, body);
       } catch (error) {
         if (!(error instanceof RangeError)) throw error;
         return [...actions, ...this.fail(header.stream, 'Malformed message body')];
+      }
+      for (const answer of answers) {
+        if (answer.kind === 'send') answered += answer.bytes.length;
+        actions.push(answer);
       }
     }
     return actions;
@@ -242,6 +443,7 @@ export class CqlSession {
         const token = new BodyReader(body).bytes() ?? Buffer.alloc(0);
         this.state = 'verifying';
         this.pendingStream = stream;
+        this.refusal = badCredentialsMessage(token);
         return [{ kind: 'authenticate', token: Buffer.from(token) }];
       }
       default:
