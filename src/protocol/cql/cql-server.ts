@@ -1,13 +1,11 @@
 import { type Server, type Socket, createServer } from 'node:net';
 import { type CredentialEngine, authenticateSaslPlain } from '../../index.js';
-import { formatLoginAttempt, saslLoginAttempt } from '../front-door/login-attempt.js';
+import { type LoginObservers, reportLoginAttempt, saslLoginAttempt } from '../front-door/login-attempt.js';
 import { type CqlAction, CqlSession } from './cql-session.js';
 
 export const KEYSPACES_SERVICE = 'cassandra.amazonaws.com';
 
-export interface CqlServerOptions {
-  /** One line per login attempt. Default: none. */
-  readonly log?: (line: string) => void;
+export interface CqlServerOptions extends LoginObservers {
   /** Idle connections are closed after this long, ms. Default 5 minutes (the driver sends a heartbeat every 30 s). */
   readonly idleTimeoutMs?: number;
 }
@@ -28,7 +26,7 @@ export const createCqlServer = (engine: CredentialEngine, options: CqlServerOpti
           authenticateSaslPlain(engine, { ServiceName: KEYSPACES_SERVICE, Token: token }).then(
             (outcome) => {
               const attempt = saslLoginAttempt(token, outcome);
-              options.log?.(formatLoginAttempt(attempt, socket.remoteAddress));
+              reportLoginAttempt(options, attempt, socket.remoteAddress);
               perform(session.authenticated(outcome.isOk(), attempt.presented));
             },
             () => socket.destroy(),
