@@ -80,11 +80,14 @@ export class ActivityLog {
   }
 
   recordLogin(attempt: LoginAttempt, client: string | undefined): void {
-    this.#logins[attempt.door].push({ ...attempt, time: this.now(), client });
+    // Field by field, not a spread: one fixed shape, which V8 builds many times faster than a copy of an unknown object.
+    const { door, outcome, presented, accountId, reason } = attempt;
+    this.#logins[door].push({ door, outcome, presented, accountId, reason, time: this.now(), client });
   }
 
   recordDecision(decision: Omit<DecisionActivity, 'time'>): void {
-    this.#decisions.push({ ...decision, time: this.now() });
+    const { door, principal, action, resource, mode, explanation } = decision;
+    this.#decisions.push({ door, principal, action, resource, decision: decision.decision, mode, explanation, time: this.now() });
   }
 
   /** Every door's logins, newest first. */

@@ -150,6 +150,10 @@ const accountView = async (engine: CredentialEngine, accountId: string, now: Dat
     list.push(credentialView(credential, now));
     byUser.set(credential.UserName, list);
   }
+  // Grouped for reading: by service, then by name (so a `+N` family stands together).
+  const order = (a: CredentialView, b: CredentialView): number =>
+    a.ServiceName.localeCompare(b.ServiceName) || (a.ServiceUserName ?? a.ServiceCredentialAlias ?? '').localeCompare(b.ServiceUserName ?? b.ServiceCredentialAlias ?? '');
+  for (const list of byUser.values()) list.sort(order);
   return {
     AccountId: accountId,
     Users: users.items.map((user) => ({
