@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --out FILE] [-- --only inproc,scale,http,moto,postgres,sigv4]`: runs every section, prints one table
+ * `npm run bench [-- --quick] [-- --out FILE] [-- --only inproc,scale,http,moto,postgres,sigv4,dashboard]`: runs every section, prints one table
  * and writes the results (bench/results.json by default). See docs/performance.md for what each row means.
  */
 import { writeFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { runMoto } from './moto.js';
 import { runPostgres } from './postgres.js';
 import { runScale } from './scale.js';
 import { runSigV4 } from './sigv4.js';
+import { runDashboard } from './dashboard.js';
 
 const { values } = parseArgs({
   options: {
@@ -25,7 +26,7 @@ const { values } = parseArgs({
 });
 const quick = values.quick === true;
 const out = values.out ?? join(dirname(fileURLToPath(import.meta.url)), 'results.json');
-const sections = new Set((values.only ?? 'inproc,scale,http,moto,postgres,sigv4').split(','));
+const sections = new Set((values.only ?? 'inproc,scale,http,moto,postgres,sigv4,dashboard').split(','));
 const log = (message: string): void => {
   process.stderr.write(`[bench] ${message}\n`);
 };
@@ -69,6 +70,16 @@ if (sections.has('postgres')) {
 if (sections.has('sigv4')) {
   log('signatures');
   rows.push(...(await runSigV4(quick ? { rounds: 1, time: 40, warmupTime: 20 } : { rounds: 5, time: 300, warmupTime: 200 })));
+}
+if (sections.has('dashboard')) {
+  log('dashboard activity');
+  rows.push(
+    ...(await runDashboard(
+      quick
+        ? { perBatch: 20, rounds: 1, time: 40, warmupTime: 20, logins: 10_000 }
+        : { perBatch: 100, rounds: 7, time: 300, warmupTime: 200, logins: 1_000_000 },
+    )),
+  );
 }
 
 const cpuList = cpus();

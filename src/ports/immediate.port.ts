@@ -14,7 +14,8 @@ export interface Ports {
  * built both adapters itself.
  */
 export type Immediate<Port> = {
-  readonly [Method in keyof Port]: Port[Method] extends (...args: infer Args) => Promise<infer Answer> ? (...args: Args) => Answer : never;
+  // NonNullable: an optional method (`listAccountIds?`) stays optional, with its synchronous face.
+  readonly [Method in keyof Port]: NonNullable<Port[Method]> extends (...args: infer Args) => Promise<infer Answer> ? (...args: Args) => Answer : never;
 };
 
 export interface ImmediatePorts {

@@ -15,6 +15,9 @@ export interface UserDirectory {
 
   /** Deletes the user named `userName` only if it is still the user `userId`; true when something was deleted. */
   deleteUser(accountId: string, userName: string, userId: string): Promise<boolean>;
+
+  /** The accounts that hold at least one user, in order (the endpoint's dashboard lists them). Optional: a directory may not know. */
+  listAccountIds?(): Promise<readonly string[]>;
 }
 
 export interface UserQuery {

@@ -93,6 +93,10 @@ export const createImmediateUserDirectory = (): Immediate<UserDirectory & StateR
       return true;
     },
 
+    listAccountIds(): readonly string[] {
+      return [...accounts].filter(([, users]) => users.byKey.size > 0).map(([accountId]) => accountId).sort();
+    },
+
     resetState(accountId?: string): void {
       if (accountId === undefined) accounts.clear();
       else accounts.delete(accountId);

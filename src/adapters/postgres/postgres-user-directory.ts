@@ -36,6 +36,11 @@ export const createPostgresUserDirectory = (runner: QueryRunner, tables: Tables)
     return { items: result.rows.slice(0, query.limit).map(toUserRecord), hasMore: result.rows.length > query.limit };
   },
 
+  async listAccountIds() {
+    const result = await runner.query<{ account_id: string }>(`SELECT DISTINCT account_id FROM ${tables.users} ORDER BY account_id`, []);
+    return result.rows.map((row) => row.account_id);
+  },
+
   async deleteUser(accountId, userName, userId) {
     const result = await runner.query(`DELETE FROM ${tables.users} WHERE account_id = $1 AND user_name_key = $2 AND user_id = $3`, [
       accountId,

@@ -3,13 +3,11 @@ import { type Http2ServerRequest, type Http2ServerResponse, createServer as crea
 import { type Server, type Socket, createServer as createTcpServer } from 'node:net';
 import { Duplex } from 'node:stream';
 import type { CredentialEngine } from '../../index.js';
-import { formatLoginAttempt } from '../front-door/login-attempt.js';
+import { type LoginObservers, reportLoginAttempt } from '../front-door/login-attempt.js';
 import { MAX_BEDROCK_BODY_BYTES, answerBedrockRequest } from './bedrock-door.js';
 
-export interface BedrockServerOptions {
-  /** One line per login attempt. Default: none. */
-  readonly log?: (line: string) => void;
-}
+/** The Bedrock door's options: who hears of its login attempts. */
+export type BedrockServerOptions = LoginObservers;
 
 /** The client preface every HTTP/2 connection starts with (RFC 9113 section 3.4). */
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
@@ -76,7 +74,7 @@ export const createBedrockServer = (engine: CredentialEngine, options: BedrockSe
           : answerBedrockRequest(engine, { ...request, body });
       answering.then(
         ({ answer, attempt }) => {
-          if (attempt !== undefined) options.log?.(formatLoginAttempt(attempt, clientOf(req)));
+          if (attempt !== undefined) reportLoginAttempt(options, attempt, clientOf(req));
           if (res.writableEnded || res.destroyed) return;
           (res as ServerResponse).writeHead(answer.status, { ...answer.headers, 'content-length': String(Buffer.byteLength(answer.body)) });
           res.end(answer.body);

@@ -6,6 +6,7 @@ import { createCqlServer } from '../cql/cql-server.js';
 import { type ListeningDoor, listenDoor } from '../front-door/door-server.js';
 import { createGitServer, defaultGitHttpBackend } from '../git/git-server.js';
 import type { FrontDoorsConfig } from './serve-options.js';
+import type { LoginObservers } from '../front-door/login-attempt.js';
 
 /** Where a door listens: the address it is bound to and its port (the one chosen when 0 was asked for). */
 export interface DoorAddress {
@@ -42,16 +43,13 @@ export const startFrontDoors = async (
   engine: CredentialEngine,
   config: FrontDoorsConfig,
   host: string,
-  log: (line: string) => void,
-  accessLog: boolean,
+  options: LoginObservers,
   /** How the error names the repositories' directory: `--git-root`, or `frontDoors.git.root` for startIamEndpoint. */
   gitRootName = '--git-root',
 ): Promise<RunningFrontDoors> => {
   const started: ListeningDoor[] = [];
   const listeningLines: string[] = [];
   const addresses: { -readonly [K in keyof FrontDoorAddresses]: FrontDoorAddresses[K] } = {};
-  const loginLog = accessLog ? log : undefined;
-  const options = loginLog === undefined ? {} : { log: loginLog };
   const closeAll = async (graceMs?: number): Promise<void> => {
     await Promise.all(started.map((door) => door.close(graceMs)));
   };

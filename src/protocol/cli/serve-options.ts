@@ -1,3 +1,4 @@
+import type { Clock } from '../../ports/clock.port.js';
 import { parseArgs } from 'node:util';
 import { isAccountId } from '../../domain/account.js';
 import { isUserName } from '../../domain/user.js';
@@ -32,12 +33,19 @@ export interface ServeConfig {
   readonly verifySignatures?: true;
   /** The clock signatures are judged by (startIamEndpoint's `signatures.now`, for tests). Default: the system clock. */
   readonly signatureClock?: () => Date;
+  /** The engine's clock (startIamEndpoint's `clock`, for tests: expiry, CreateDate). Default: the system clock. */
+  readonly clock?: Clock;
   /** The service front doors asked for (--git-port/--git-root, --bedrock-port, --keyspaces-port); absent when none is. */
   readonly frontDoors?: FrontDoorsConfig;
   /** Serve `POST /_iam-service-credentials/reset` (the health path is always on). Default true; false with `--no-reset`. */
   readonly reset?: boolean;
   /** Fixtures to create before listening (`--seed <file.json>`), already checked by parseSeedDocument. */
   readonly seed?: SeedDocument;
+  /**
+   * The page at `/_iam-service-credentials/` (`--dashboard`, `--no-dashboard`). Absent: on without signature checking, off with it.
+   * On with signatures checked, it asks for a token printed once at startup.
+   */
+  readonly dashboard?: boolean;
 }
 
 /** Each door is off unless its port is given. */
@@ -106,6 +114,9 @@ Options:
   --seed <file.json>            users and credentials to create before listening (docs/testing-with-iam-service-credentials.md);
                                 generated secrets of seeded credentials are printed once, in a table after the startup line
   --no-reset                    turn off POST /_iam-service-credentials/reset (on by default; it empties every user and credential)
+  --dashboard, --no-dashboard   the page at GET /_iam-service-credentials/ (users, credentials, recent logins; never a secret):
+                                on by default without --verify-signatures; with it, off unless --dashboard, and then only
+                                with the token in the URL printed at startup
   -h, --help                    show this help
   --version                     print the version
 
@@ -347,6 +358,8 @@ export const parseCommand = (
         'bedrock-port': { type: 'string' },
         'keyspaces-port': { type: 'string' },
         'no-reset': { type: 'boolean', default: false },
+        dashboard: { type: 'boolean' },
+        'no-dashboard': { type: 'boolean', default: false },
         seed: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
@@ -393,6 +406,7 @@ export const parseCommand = (
         `--verify-signatures: give at least one key with its secret (--access-key or --access-key-file ${ACCESS_KEY_FORM}, ${ACCESS_KEYS_ENV}, or "secretAccessKey" in --account-map-file)`,
       );
     }
+    if (values.dashboard === true && values['no-dashboard']) throw new OptionError('--dashboard and --no-dashboard: give one of them');
     return {
       kind: 'serve',
       config: {
@@ -409,6 +423,7 @@ export const parseCommand = (
         ...(values['verify-signatures'] ? { verifySignatures: true as const } : {}),
         ...parseFrontDoors(values),
         ...(values['no-reset'] ? { reset: false } : {}),
+        ...(values['no-dashboard'] ? { dashboard: false } : values.dashboard === true ? { dashboard: true } : {}),
         ...(values.seed === undefined ? {} : { seed: readSeedFile(values.seed, readFile) }),
       },
     };

@@ -5,9 +5,12 @@ import type { SqlMaintenance } from '../../adapters/postgres/maintenance.js';
 import { cryptoRandom } from '../../adapters/system/crypto-random.js';
 import { type CredentialEngine, type CredentialStore, type UserDirectory, createCredentialEngine } from '../../index.js';
 import type { StateReset } from '../../ports/state-reset.port.js';
+import type { Clock } from '../../ports/clock.port.js';
 import type { ControlPaths } from '../http/control-paths.js';
 import { DEFAULT_AUTHENTICATE_PATH, createQueryServer } from '../http/index.js';
 import { loadSignatureV4 } from '../sigv4/verify-signature.js';
+import { systemClock } from '../../adapters/system/system-clock.js';
+import { type Dashboard, DASHBOARD_PATH, createDashboard, newDashboardToken } from '../dashboard/dashboard.js';
 import { SeedingRandom, type SeededCredential, applySeed, generatedSecretsTable } from './seed.js';
 import { type ServeConfig, type StoreChoice, describeStore } from './serve-options.js';
 import { type FrontDoorAddresses, type RunningFrontDoors, startFrontDoors } from './front-doors.js';
@@ -54,6 +57,8 @@ export interface RunningServer {
   readonly seeded: readonly SeededCredential[];
   /** Where the front doors that were asked for listen (the ports chosen when 0 was given); empty without any. */
   readonly frontDoors: FrontDoorAddresses;
+  /** The dashboard page's URL (with its token when signatures are checked); absent when the dashboard is off. */
+  readonly dashboardUrl?: string;
   /** Stops accepting connections, lets requests in flight finish (up to `graceMs`), then closes the store. */
   close(graceMs?: number): Promise<void>;
 }
@@ -181,6 +186,29 @@ const openStore = async (config: ServeConfig, names: OptionNames): Promise<Opene
 };
 
 /**
+ * The dashboard, unless it is off: on by default without signature checking; with it, only when asked for, and then behind a token
+ * (a browser cannot sign its requests). It shows the default account, the mapped ones and every account the directory holds.
+ */
+const dashboardFor = (
+  config: ServeConfig,
+  engine: CredentialEngine,
+  users: UserDirectory,
+  clock: Clock,
+): (Dashboard & { readonly token: string | undefined }) | undefined => {
+  const signed = config.verifySignatures === true;
+  if (config.dashboard === false || (signed && config.dashboard !== true)) return undefined;
+  const token = signed ? newDashboardToken() : undefined;
+  const configured = [config.accountId, ...[...config.accountMap.values()].map((mapping) => mapping.accountId)];
+  const dashboard = createDashboard({
+    engine,
+    now: () => clock.now(),
+    ...(token === undefined ? {} : { token }),
+    accountIds: async () => [...configured, ...((await users.listAccountIds?.()) ?? [])],
+  });
+  return { ...dashboard, token };
+};
+
+/**
  * Builds the engine on the chosen store, migrates it, creates the seed's fixtures, and listens. Throws StartupError (with a printable
  * message) on failure. The one implementation behind the command and `startIamEndpoint`.
  */
@@ -196,8 +224,10 @@ export const startServer = async (config: ServeConfig, io: ServeIo, names: Optio
   }
   const opened = await openStore(config, names);
   const seeding = config.seed === undefined ? undefined : new SeedingRandom(cryptoRandom);
+  const clock = config.clock ?? systemClock;
   const engine = createCredentialEngine({
     accountId: config.accountId,
+    clock,
     unsupportedServiceError: config.unsupportedServiceError,
     store: opened.store,
     users: opened.users,
@@ -214,11 +244,13 @@ export const startServer = async (config: ServeConfig, io: ServeIo, names: Optio
     }
     seeded = outcome.value;
   }
+  const dashboard = dashboardFor(config, engine, opened.users, clock);
   const server = createQueryServer(engine, {
     accountId: config.accountId,
     accountMap: config.accountMap,
     maxBodyBytes: config.maxBodyBytes,
     controlPaths: controls,
+    ...(dashboard === undefined ? {} : { dashboard }),
     ...(config.accessLog ? { log: io.log } : {}),
     ...(config.authenticateEndpoint ? { authenticatePath: DEFAULT_AUTHENTICATE_PATH } : {}),
     ...(config.verifySignatures === true
@@ -247,7 +279,16 @@ export const startServer = async (config: ServeConfig, io: ServeIo, names: Optio
   let frontDoors: RunningFrontDoors | undefined;
   if (config.frontDoors !== undefined) {
     try {
-      frontDoors = await startFrontDoors(engine, config.frontDoors, config.host, io.log, config.accessLog, names.gitRoot);
+      frontDoors = await startFrontDoors(
+        engine,
+        config.frontDoors,
+        config.host,
+        {
+          ...(config.accessLog ? { log: io.log } : {}),
+          ...(dashboard === undefined ? {} : { onLoginAttempt: (attempt, client) => dashboard.activity.recordLogin(attempt, client) }),
+        },
+        names.gitRoot,
+      );
     } catch (cause) {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await opened.close().catch(() => undefined);
@@ -266,6 +307,8 @@ export const startServer = async (config: ServeConfig, io: ServeIo, names: Optio
   for (const line of generatedSecretsTable(seeded)) io.log(line);
 
   for (const line of frontDoors?.listeningLines ?? []) io.log(line);
+  const dashboardUrl = dashboard === undefined ? undefined : `${url}${DASHBOARD_PATH}${dashboard.token === undefined ? '' : `?token=${dashboard.token}`}`;
+  if (dashboardUrl !== undefined) io.log(`dashboard at ${dashboardUrl}${dashboard?.token === undefined ? '' : ' (the token is shown only here)'}`);
 
   let closing: Promise<void> | undefined;
   const close = (graceMs = 5_000): Promise<void> => {
@@ -288,5 +331,5 @@ export const startServer = async (config: ServeConfig, io: ServeIo, names: Optio
     })();
     return closing;
   };
-  return { url, port: address.port, engine, seeded, frontDoors: frontDoors?.addresses ?? {}, close };
+  return { url, port: address.port, engine, seeded, frontDoors: frontDoors?.addresses ?? {}, ...(dashboardUrl === undefined ? {} : { dashboardUrl }), close };
 };

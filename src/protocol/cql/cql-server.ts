@@ -1,6 +1,6 @@
 import { type Server, type Socket, createServer } from 'node:net';
 import { type CredentialEngine, authenticateSaslPlain } from '../../index.js';
-import { formatLoginAttempt, saslLoginAttempt } from '../front-door/login-attempt.js';
+import { type LoginObservers, reportLoginAttempt, saslLoginAttempt } from '../front-door/login-attempt.js';
 import { type CqlAction, CqlSession } from './cql-session.js';
 
 export const KEYSPACES_SERVICE = 'cassandra.amazonaws.com';
@@ -8,9 +8,7 @@ export const KEYSPACES_SERVICE = 'cassandra.amazonaws.com';
 /** Connections one Keyspaces door keeps open at once unless told otherwise. */
 export const DEFAULT_MAX_CQL_CONNECTIONS = 256;
 
-export interface CqlServerOptions {
-  /** One line per login attempt. Default: none. */
-  readonly log?: (line: string) => void;
+export interface CqlServerOptions extends LoginObservers {
   /** Idle connections are closed after this long, ms. Default 5 minutes (the driver sends a heartbeat every 30 s). */
   readonly idleTimeoutMs?: number;
   /**
@@ -72,7 +70,7 @@ export const createCqlServer = (engine: CredentialEngine, options: CqlServerOpti
         const token = action.token;
         authenticateSaslPlain(engine, { ServiceName: KEYSPACES_SERVICE, Token: token }).then(
           (outcome) => {
-            options.log?.(formatLoginAttempt(saslLoginAttempt(token, outcome), socket.remoteAddress));
+            reportLoginAttempt(options, saslLoginAttempt(token, outcome), socket.remoteAddress);
             if (!socket.destroyed) perform(session.authenticated(outcome.isOk()));
           },
           () => socket.destroy(),

@@ -73,3 +73,17 @@ export const formatLoginAttempt = (attempt: LoginAttempt, client: string | undef
   `${now.toISOString()} ${attempt.door} login ${attempt.outcome} user=${attempt.presented === undefined ? '-' : loggable(attempt.presented)} ` +
   `account=${attempt.accountId ?? '-'}${attempt.reason === undefined ? '' : ` reason=${loggable(attempt.reason.replace(/ /g, '-'))}`} ` +
   `client=${client ?? '-'}`;
+
+/** Who hears of a door's login attempts: the access log (one formatted line) and, for the dashboard, the attempt itself. */
+export interface LoginObservers {
+  /** One line per login attempt. Default: none. */
+  readonly log?: (line: string) => void;
+  /** Each login attempt as a value, with the client's address (the dashboard's recent activity). Default: none. */
+  readonly onLoginAttempt?: (attempt: LoginAttempt, client: string | undefined) => void;
+}
+
+/** Tells the observers of one login attempt. */
+export const reportLoginAttempt = (observers: LoginObservers, attempt: LoginAttempt, client: string | undefined): void => {
+  observers.log?.(formatLoginAttempt(attempt, client));
+  observers.onLoginAttempt?.(attempt, client);
+};

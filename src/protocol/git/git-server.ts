@@ -3,15 +3,13 @@ import { stat } from 'node:fs/promises';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { CredentialEngine } from '../../index.js';
-import { formatLoginAttempt } from '../front-door/login-attempt.js';
+import { type LoginObservers, reportLoginAttempt } from '../front-door/login-attempt.js';
 import { CgiHeadParser } from './cgi-response.js';
 import { type GitAnswer, decideGitRequest } from './git-door.js';
 
-export interface GitServerOptions {
+export interface GitServerOptions extends LoginObservers {
   /** The directory holding the bare repositories, `<name>` or `<name>.git`. */
   readonly root: string;
-  /** One line per login attempt. Default: none. */
-  readonly log?: (line: string) => void;
   /** The `git http-backend` program. Default: `$(git --exec-path)/git-http-backend`. */
   readonly backend?: string;
 }
@@ -96,7 +94,7 @@ export const createGitServer = (engine: CredentialEngine, options: GitServerOpti
       { root, findRepository },
     ).then(
       (decision) => {
-        if (decision.attempt !== undefined) options.log?.(formatLoginAttempt(decision.attempt, req.socket.remoteAddress));
+        if (decision.attempt !== undefined) reportLoginAttempt(options, decision.attempt, req.socket.remoteAddress);
         if (decision.kind === 'answer') {
           req.resume();
           send(res, decision.answer);

@@ -7,6 +7,7 @@ import { type QueryRequest, type QueryResponse, answerQueryRequest, renderQueryE
 import { type WireError, methodNotAllowed, requestEntityTooLarge } from '../query/wire-error.js';
 import { serviceFailure } from '../../domain/iam-error.js';
 import { type SecretAccessKeys, verifySignature } from '../sigv4/verify-signature.js';
+import type { Dashboard } from '../dashboard/dashboard.js';
 
 export type { AccountMapping } from '../query/account-map.js';
 
@@ -45,6 +46,11 @@ export interface QueryServerOptions {
    * every path); the command and startIamEndpoint turn them on.
    */
   readonly controlPaths?: ControlPaths;
+  /**
+   * Not an AWS API: the page at `GET /_iam-service-credentials/` and its JSON at `.../state` (docs/dashboard.md). Answered before
+   * any signature check: with signatures on, the dashboard's own token stands in for one. Off when absent.
+   */
+  readonly dashboard?: Dashboard;
 }
 
 export interface SignatureOptions {
@@ -348,6 +354,11 @@ export const createQueryRequestListener = (engine: CredentialEngine, options: Qu
       const path = queryAt === -1 ? url : url.slice(0, queryAt);
       const queryString = queryAt === -1 ? '' : url.slice(queryAt + 1);
       const requestId = newRequestId();
+      const dashboardAnswer = options.dashboard?.answer(req.method ?? 'GET', path, queryString, requestId);
+      if (dashboardAnswer !== undefined) {
+        answerDashboard(req, res, dashboardAnswer, log, path, requestId, started);
+        return;
+      }
       // Without a map every request acts in the default account: the access key id is not even looked for. With signatures on, the
       // key id a request names counts only once its signature verifies.
       const { accountId, callerUserName } =
@@ -359,6 +370,29 @@ export const createQueryRequestListener = (engine: CredentialEngine, options: Qu
       if (!res.headersSent) res.destroy();
     }
   };
+};
+
+/** Sends a dashboard answer (a GET: any body is drained, unread) and logs it like any other request. */
+const answerDashboard = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  answer: Promise<QueryResponse>,
+  log: ((line: string) => void) | undefined,
+  path: string,
+  requestId: string,
+  started: bigint,
+): void => {
+  req.resume();
+  answer.then(
+    (response) => {
+      if (res.destroyed) return;
+      send(res, response, undefined); // node:http leaves the body out of a HEAD answer itself
+      if (log !== undefined) log(accessLine(req, req.method ?? 'GET', path, response, undefined, requestId, started));
+    },
+    () => {
+      if (!res.headersSent) res.destroy();
+    },
+  );
 };
 
 /** `new Date().toISOString()`, made at most once per millisecond. */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAccountId } from '../../domain/account.js';
+import type { Clock } from '../../ports/clock.port.js';
 import { isSafeInteger } from '../../domain/validation.js';
 import type { UnsupportedServiceErrorCode } from '../../index.js';
 import { DEFAULT_ACCOUNT_ID } from '../../index.js';
@@ -53,6 +54,13 @@ export interface IamEndpointOptions {
   readonly log?: (line: string) => void;
   /** Told about internal failures (answered ServiceFailure). Default: nothing. */
   readonly onError?: (line: string) => void;
+  /**
+   * The page at `/_iam-service-credentials/` (docs/dashboard.md). Default: on without `signatures`, off with them; `true` with
+   * `signatures` serves it behind a token, in `dashboardUrl`.
+   */
+  readonly dashboard?: boolean;
+  /** The engine's clock (CreateDate, expiry): a `createManualClock()` lets a test expire a credential. Default: the system clock. */
+  readonly clock?: Clock;
 }
 
 export interface IamEndpoint {
@@ -65,6 +73,8 @@ export interface IamEndpoint {
   readonly seeded: readonly SeededCredential[];
   /** Where the front doors that were asked for listen (`url`s and actual ports); empty without `frontDoors`. */
   readonly frontDoors: FrontDoorAddresses;
+  /** The dashboard page's URL, with its token when signatures are checked; absent when the dashboard is off. */
+  readonly dashboardUrl?: string;
   /** Stops accepting connections, lets requests in flight finish (up to `graceMs`, default 5 s), then closes the store. */
   close(graceMs?: number): Promise<void>;
 }
@@ -130,6 +140,11 @@ const frontDoorsOf = (doors: FrontDoorsConfig): FrontDoorsConfig => {
   };
 };
 
+const clockOf = (clock: Clock): Clock => {
+  if (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function') throw new TypeError('startIamEndpoint: clock must have a now() method');
+  return clock;
+};
+
 /** As `--verify-signatures` with `--access-key`: at least one key; a key id alphanumeric, a secret a non-empty string. Never echoed. */
 const signaturesOf = (signatures: SignatureOptions): Pick<ServeConfig, 'secretAccessKeys' | 'verifySignatures' | 'signatureClock'> => {
   const keys = signatures.secretAccessKeys;
@@ -171,9 +186,11 @@ export const startIamEndpoint = async (options: IamEndpointOptions = {}): Promis
     ...(options.signatures === undefined ? {} : signaturesOf(options.signatures)),
     ...(options.frontDoors === undefined ? {} : { frontDoors: frontDoorsOf(options.frontDoors) }),
     ...(options.seed === undefined ? {} : { seed: seedOf(options.seed) }),
+    ...(options.dashboard === undefined ? {} : { dashboard: options.dashboard === true }),
+    ...(options.clock === undefined ? {} : { clock: clockOf(options.clock) }),
   };
   const log = options.log ?? (() => undefined);
   const server = await startServer(config, { log, error: options.onError ?? (() => undefined) }, API_OPTION_NAMES);
-  const { url, engine, seeded, frontDoors } = server;
-  return { url, port: server.port, engine, seeded, frontDoors, close: (graceMs) => server.close(graceMs) };
+  const { url, engine, seeded, frontDoors, dashboardUrl } = server;
+  return { url, port: server.port, engine, seeded, frontDoors, ...(dashboardUrl === undefined ? {} : { dashboardUrl }), close: (graceMs) => server.close(graceMs) };
 };
