@@ -1,0 +1,131 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { type ClientHttp2Session, connect as connectHttp2 } from 'node:http2';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCredentialEngine } from '../../src/index.js';
+import { createBedrockServer } from '../../src/protocol/bedrock/bedrock-server.js';
+import { type ListeningDoor, listenDoor } from '../../src/protocol/front-door/door-server.js';
+import { createGitServer } from '../../src/protocol/git/git-server.js';
+import { converse } from './http-doors-raw.js';
+
+/**
+ * The limits each HTTP door enforces, on real sockets. The timeouts are made small (hundreds of milliseconds) so that a client
+ * dripping bytes for two seconds outlives them many times over: the assertions are about who closes the connection and what it
+ * was told, never about how fast.
+ */
+const SMALL = { headersTimeoutMs: 300, requestTimeoutMs: 600, idleTimeoutMs: 800 } as const;
+const engine = createCredentialEngine();
+let work: string;
+const doors: ListeningDoor[] = [];
+
+const listen = async (server: Parameters<typeof listenDoor>[0]): Promise<number> => {
+  const door = await listenDoor(server, 0, '127.0.0.1');
+  doors.push(door);
+  return door.address.port;
+};
+
+/** A request line and headers, then one more header byte every 50 ms for two seconds. */
+const slowHeaders = (path: string): (string | number)[] => [
+  `POST ${path} HTTP/1.1\r\nHost: x\r\n`,
+  ...Array.from({ length: 40 }, () => ['X', 50]).flat(),
+];
+
+/** Complete headers announcing 50 bytes of body, then one body byte every 50 ms for two seconds. */
+const slowBody = (path: string): (string | number)[] => [
+  `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n`,
+  ...Array.from({ length: 40 }, () => ['a', 50]).flat(),
+];
+
+let bedrockPort: number;
+let gitPort: number;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'http-doors-limits-'));
+  await promisify(execFile)('git', ['init', '--bare', '-q', join(work, 'demo.git')]);
+  bedrockPort = await listen(createBedrockServer(engine, { limits: SMALL }));
+  gitPort = await listen(createGitServer(engine, { root: work, limits: SMALL }));
+});
+
+afterAll(async () => {
+  await Promise.all(doors.map((door) => door.close(0)));
+  if (work !== undefined) await rm(work, { recursive: true, force: true });
+});
+
+describe('the Bedrock door over HTTP/1.1 enforces its timeouts with 408, as the IAM and Git ports do', () => {
+  it('cuts off a client that sends its headers one byte at a time', async () => {
+    const answer = await converse(bedrockPort, slowHeaders('/model/m/converse'));
+    expect(answer.received).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\nConnection: close\r\n/);
+    expect(answer.closedByServer).toBe(true);
+  });
+
+  it('cuts off a client that sends its body one byte at a time', async () => {
+    const answer = await converse(bedrockPort, slowBody('/model/m/converse'));
+    expect(answer.received).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+    expect(answer.closedByServer).toBe(true);
+  });
+
+  it('closes a connection that never sends a byte, with 408', async () => {
+    const answer = await converse(bedrockPort, [2_000]);
+    expect(answer.received).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+    expect(answer.closedByServer).toBe(true);
+  });
+
+  it('still answers a request that arrives in time', async () => {
+    const answer = await converse(bedrockPort, ['POST /model/m/converse HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}']);
+    expect(answer.received).toMatch(/^HTTP\/1\.1 403 Forbidden\r\n/);
+    expect(answer.received).toContain('MissingAuthenticationTokenException');
+  });
+});
+
+describe('the Git door enforces the same timeouts', () => {
+  it('cuts off a client that sends its headers one byte at a time', async () => {
+    const answer = await converse(gitPort, slowHeaders('/v1/repos/demo/git-upload-pack'));
+    expect(answer.received).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+    expect(answer.closedByServer).toBe(true);
+  });
+
+  it('closes a connection that never sends a byte, with 408', async () => {
+    const answer = await converse(gitPort, [2_000]);
+    expect(answer.received).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+    expect(answer.closedByServer).toBe(true);
+  });
+});
+
+describe('the Bedrock door over HTTP/2 enforces its request and idle timeouts', () => {
+  const session = (port: number): Promise<ClientHttp2Session> =>
+    new Promise((resolve, reject) => {
+      const client = connectHttp2(`http://127.0.0.1:${port}`);
+      client.once('connect', () => resolve(client));
+      client.once('error', reject);
+    });
+
+  it('answers 408 to a stream whose body does not arrive within the request timeout', async () => {
+    const client = await session(bedrockPort);
+    try {
+      const stream = client.request({ ':method': 'POST', ':path': '/model/m/converse', 'content-length': '50' }, { endStream: false });
+      stream.write('a');
+      const [status] = await new Promise<[number | undefined]>((resolve) => {
+        stream.on('response', (headers) => resolve([headers[':status']]));
+        stream.on('error', () => resolve([undefined]));
+        stream.on('close', () => resolve([undefined]));
+      });
+      expect(status).toBe(408);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('closes a session that stays idle past the idle timeout', async () => {
+    const client = await session(bedrockPort);
+    const closed = await new Promise<boolean>((resolve) => {
+      client.on('close', () => resolve(true));
+      client.on('error', () => undefined);
+      setTimeout(() => resolve(false), 3_000);
+    });
+    client.destroy();
+    expect(closed).toBe(true);
+  });
+});
