@@ -18,7 +18,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * Plays `steps` on a fresh TCP connection to 127.0.0.1:`port`, then waits `lingerMs` for the server, and reports what came back and
  * whether the server closed first. Writes after the server closed are dropped.
  */
-export const converse = (port: number, steps: readonly RawStep[], lingerMs = 200): Promise<RawConversation> =>
+export const converse = (port: number, steps: readonly RawStep[], lingerMs = 2_000): Promise<RawConversation> =>
   new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let received = '';
