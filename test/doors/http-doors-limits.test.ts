@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { type ClientHttp2Session, connect as connectHttp2 } from 'node:http2';
+import { type ClientHttp2Session, connect as connectHttp2, constants as h2constants } from 'node:http2';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,7 +9,7 @@ import { createCredentialEngine } from '../../src/index.js';
 import { createBedrockServer } from '../../src/protocol/bedrock/bedrock-server.js';
 import { type ListeningDoor, listenDoor } from '../../src/protocol/front-door/door-server.js';
 import { createGitServer } from '../../src/protocol/git/git-server.js';
-import { converse } from './http-doors-raw.js';
+import { converse, holdOpen } from './http-doors-raw.js';
 
 /**
  * The limits each HTTP door enforces, on real sockets. The timeouts are made small (hundreds of milliseconds) so that a client
@@ -94,14 +94,14 @@ describe('the Git door enforces the same timeouts', () => {
   });
 });
 
-describe('the Bedrock door over HTTP/2 enforces its request and idle timeouts', () => {
-  const session = (port: number): Promise<ClientHttp2Session> =>
-    new Promise((resolve, reject) => {
-      const client = connectHttp2(`http://127.0.0.1:${port}`);
-      client.once('connect', () => resolve(client));
-      client.once('error', reject);
-    });
+const session = (port: number): Promise<ClientHttp2Session> =>
+  new Promise((resolve, reject) => {
+    const client = connectHttp2(`http://127.0.0.1:${port}`);
+    client.once('connect', () => resolve(client));
+    client.once('error', reject);
+  });
 
+describe('the Bedrock door over HTTP/2 enforces its request and idle timeouts', () => {
   it('answers 408 to a stream whose body does not arrive within the request timeout', async () => {
     const client = await session(bedrockPort);
     try {
@@ -127,5 +127,91 @@ describe('the Bedrock door over HTTP/2 enforces its request and idle timeouts', 
     });
     client.destroy();
     expect(closed).toBe(true);
+  });
+});
+
+describe('the Bedrock door limits request heads to 16 KiB over both protocols', () => {
+  /** One HTTP/2 request with an `x-big` header of `size` bytes: its `:status`, or the code of the stream's reset. */
+  const http2Answer = async (size: number): Promise<number | string> => {
+    const client = await session(bedrockPort);
+    client.on('error', () => undefined);
+    try {
+      return await new Promise<number | string>((resolve) => {
+        const stream = client.request({ ':method': 'POST', ':path': '/model/m/converse', 'x-big': 'a'.repeat(size) });
+        stream.end('{}');
+        stream.on('response', (headers) => resolve(headers[':status'] ?? 'no status'));
+        stream.on('error', () => resolve(`reset ${stream.rstCode}`));
+        stream.on('close', () => resolve(`closed ${stream.rstCode}`));
+      });
+    } finally {
+      client.destroy();
+    }
+  };
+
+  it('HTTP/2: a header list under 16 KiB is read (403: no credentials), 16 KiB to 64 KiB gets 431, more is reset REFUSED_STREAM', async () => {
+    expect(await http2Answer(15_000)).toBe(403);
+    expect(await http2Answer(16_500)).toBe(431);
+    expect(await http2Answer(20_000)).toBe(431);
+    expect(await http2Answer(60_000)).toBe(431);
+    expect(await http2Answer(100_000)).toBe(`reset ${h2constants.NGHTTP2_REFUSED_STREAM}`);
+  });
+
+  it('HTTP/1.1: a head over 16 KiB gets 431', async () => {
+    const answer = await converse(bedrockPort, [`POST /model/m/converse HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`]);
+    expect(answer.received).toMatch(/^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+  });
+});
+
+/** The server learns of a client's close a moment after the client: a request sent right after may still meet the cap. */
+const onceServed = async (port: number, request: string): Promise<string> => {
+  for (let attempt = 0; ; attempt++) {
+    const answer = await converse(port, [request]);
+    if (!answer.received.startsWith('HTTP/1.1 503') || attempt === 20) return answer.received;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
+describe('each HTTP door caps its open connections', () => {
+  const LONG = { headersTimeoutMs: 60_000, requestTimeoutMs: 60_000, idleTimeoutMs: 60_000, maxConnections: 2 } as const;
+
+  it('Bedrock: past the cap a connection gets 503 ServiceUnavailableException and is closed; when one closes, there is room again', async () => {
+    const port = await listen(createBedrockServer(engine, { limits: LONG }));
+    const held = [await holdOpen(port), await holdOpen(port)];
+    const refused = await converse(port, ['POST /model/m/converse HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}']);
+    expect(refused.received).toMatch(/^HTTP\/1\.1 503 Service Unavailable\r\n/);
+    expect(refused.received).toContain('x-amzn-ErrorType: ServiceUnavailableException');
+    expect(refused.closedByServer).toBe(true);
+
+    // An HTTP/2 client past the cap is refused too (it reads the HTTP/1.1 refusal as a broken connection).
+    const refusedHttp2 = await new Promise<boolean>((resolve) => {
+      const client = connectHttp2(`http://127.0.0.1:${port}`);
+      client.on('error', () => resolve(true));
+      client.on('close', () => resolve(true));
+      client.on('connect', () => {
+        const stream = client.request({ ':method': 'POST', ':path': '/model/m/converse' });
+        stream.on('response', () => resolve(false));
+        stream.on('error', () => undefined);
+        stream.end('{}');
+      });
+    });
+    expect(refusedHttp2).toBe(true);
+
+    held[0]?.close();
+    await held[0]?.closed;
+    const served = await onceServed(port, 'POST /model/m/converse HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}');
+    expect(served).toMatch(/^HTTP\/1\.1 403 Forbidden\r\n/);
+    held[1]?.close();
+  });
+
+  it('Git: past the cap a connection gets 503 and is closed', async () => {
+    const port = await listen(createGitServer(engine, { root: work, limits: { ...LONG, maxConnections: 1 } }));
+    const held = await holdOpen(port);
+    const refused = await converse(port, ['GET /v1/repos/demo/info/refs?service=git-upload-pack HTTP/1.1\r\nHost: x\r\n\r\n']);
+    expect(refused.received).toMatch(/^HTTP\/1\.1 503 Service Unavailable\r\n/);
+    expect(refused.closedByServer).toBe(true);
+    held.close();
+    await held.closed;
+    const served = await onceServed(port, 'GET /v1/repos/demo/info/refs?service=git-upload-pack HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(served).toMatch(/^HTTP\/1\.1 401 Unauthorized\r\n/);
   });
 });

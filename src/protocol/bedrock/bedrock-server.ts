@@ -102,11 +102,22 @@ const headerListBytes = (rawHeaders: readonly string[]): number => {
   return bytes + 16 * rawHeaders.length; // 32 per field, two entries per field
 };
 
-/** An answer without a body, closing the HTTP/2 stream too (RST_STREAM NO_ERROR: the rest of the request is not wanted). */
+/** How long an answered HTTP/2 stream whose request is still arriving stays open before it is reset. */
+const ANSWERED_STREAM_LINGER_MS = 1_000;
+
+/**
+ * An answer without a body. When the request is still arriving, the stream is then reset with NO_ERROR (RFC 9113 section 8.1:
+ * the rest of the request is not wanted), after a moment: a reset sent right behind the answer makes node's client drop it.
+ */
 const answerEmpty = (res: Http2ServerResponse, status: number): void => {
   if (res.headersSent || res.writableEnded) return;
   res.writeHead(status, { 'content-length': '0' });
-  res.end(() => res.stream.close(h2.NGHTTP2_NO_ERROR));
+  res.end(() => {
+    const linger = setTimeout(() => {
+      if (!res.stream.closed) res.stream.close(h2.NGHTTP2_NO_ERROR);
+    }, ANSWERED_STREAM_LINGER_MS);
+    linger.unref();
+  });
 };
 
 /**
