@@ -7,6 +7,7 @@ import { gateConnections, sendAndClose, takeConnectionHandling } from '../front-
 import { type HttpDoorLimits, resolveHttpDoorLimits } from '../front-door/door-server.js';
 import { formatLoginAttempt } from '../front-door/login-attempt.js';
 import { MAX_BEDROCK_BODY_BYTES, answerBedrockRequest } from './bedrock-door.js';
+import { Http2FrameWatch } from './http2-frame-watch.js';
 
 export interface BedrockServerOptions {
   /** One line per login attempt. Default: none. */
@@ -64,7 +65,7 @@ const SERVICE_UNAVAILABLE = Buffer.from(
  * The socket as a stream that starts with the bytes already read from it. Node's HTTP/2 server reads a TCP socket's handle
  * directly, so bytes put back with unshift() would be lost; given a plain Duplex it reads through the stream instead.
  */
-const replaying = (first: Buffer, socket: Socket): Duplex => {
+const replaying = (first: Buffer, socket: Socket, seen: (chunk: Buffer) => void): Duplex => {
   const stream = new Duplex({
     read: () => socket.resume(),
     write: (chunk: Buffer, _encoding, callback) => socket.write(chunk, callback),
@@ -78,6 +79,7 @@ const replaying = (first: Buffer, socket: Socket): Duplex => {
   Object.defineProperty(stream, 'remoteAddress', { value: socket.remoteAddress });
   stream.push(first);
   socket.on('data', (chunk: Buffer) => {
+    seen(chunk);
     if (!stream.push(chunk)) socket.pause();
   });
   socket.on('end', () => stream.push(null));
@@ -85,6 +87,39 @@ const replaying = (first: Buffer, socket: Socket): Duplex => {
   return stream;
 };
 
+/**
+ * A deadline on something unfinished: told after each chunk whether something is, it destroys the socket once the same
+ * unfinished stretch has lasted `ms`. One timer at a time, re-armed only when it fires early, so a busy connection costs no
+ * timer per chunk.
+ */
+const unfinishedDeadline = (socket: Socket, ms: number): ((unfinished: boolean) => void) => {
+  if (ms <= 0) return () => undefined;
+  let since: number | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const check = (): void => {
+    timer = undefined;
+    if (since === undefined) return;
+    const left = since + ms - performance.now();
+    if (left <= 0) {
+      socket.destroy();
+      return;
+    }
+    timer = setTimeout(check, left);
+    timer.unref();
+  };
+  socket.once('close', () => clearTimeout(timer));
+  return (unfinished) => {
+    if (!unfinished) {
+      since = undefined;
+      return;
+    }
+    since ??= performance.now();
+    if (timer === undefined) {
+      timer = setTimeout(check, ms);
+      timer.unref();
+    }
+  };
+};
 
 type Request = IncomingMessage | Http2ServerRequest;
 
@@ -210,7 +245,12 @@ export const createBedrockServer = (engine: CredentialEngine, options: BedrockSe
       if (version === 'undecided') return;
       stop();
       if (version === 'http2') {
-        h2c.emit('connection', replaying(received, socket));
+        // The header timeout, for HTTP/2: a frame or a header block must finish within it once begun (see Http2FrameWatch).
+        const watch = new Http2FrameWatch();
+        const deadline = unfinishedDeadline(socket, limits.headersTimeoutMs);
+        const seen = (chunk: Buffer): void => deadline(watch.push(chunk));
+        seen(received.subarray(H2_PREFACE.length));
+        h2c.emit('connection', replaying(received, socket, seen));
         return;
       }
       socket.pause();
