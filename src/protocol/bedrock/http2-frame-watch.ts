@@ -1,8 +1,9 @@
 /**
- * Watches the frames an HTTP/2 client sends (after the preface) for the one thing node:http2 does not time: a frame or a header
- * block that has started and not finished. node:http2 shows a request only once its whole header block is in, and its idle
- * timeout is reset by every byte, so a client sending a header block one byte at a time would hold a connection for as long as
- * it likes. Sans-I/O: bytes in, "is something unfinished" out; the server puts a deadline on it.
+ * Watches the frames an HTTP/2 client sends (after the preface) for what node:http2 does not time: a frame or a header block
+ * that has started and not finished. node:http2 shows a request only once its whole header block is in, so no request timeout
+ * can start before; a header block sent a byte at a time is bounded only by the session's idle timeout (120 s by default), not
+ * by the 30 s header timeout the door promises. Sans-I/O: bytes in, "is something unfinished" out; the server puts the header
+ * timeout on it.
  */
 const FRAME_HEADER_BYTES = 9;
 const HEADERS = 0x1;
