@@ -4,11 +4,14 @@ import { type ClientHttp2Session, connect as connectHttp2, constants as h2consta
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { BedrockRuntimeClient, ServiceUnavailableException } from '@aws-sdk/client-bedrock-runtime';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCredentialEngine } from '../../src/index.js';
 import { createBedrockServer } from '../../src/protocol/bedrock/bedrock-server.js';
 import { type ListeningDoor, listenDoor } from '../../src/protocol/front-door/door-server.js';
 import { createGitServer } from '../../src/protocol/git/git-server.js';
+import { converseWith } from './bedrock-support.js';
 import { converse, holdOpen } from './http-doors-raw.js';
 
 /**
@@ -207,6 +210,23 @@ describe('each HTTP door caps its open connections', () => {
       });
     });
     expect(refusedHttp2).toBe(true);
+
+    // The Bedrock Runtime SDK over HTTP/1.1 raises it as its typed ServiceUnavailableException.
+    const sdk = new BedrockRuntimeClient({
+      region: 'us-east-1',
+      endpoint: `http://127.0.0.1:${port}`,
+      token: { token: 'ABSKbm90OmFrZXk=' },
+      authSchemePreference: ['httpBearerAuth'],
+      maxAttempts: 1,
+      requestHandler: new NodeHttpHandler(),
+    });
+    const sdkRefusal = await converseWith(sdk).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    sdk.destroy();
+    expect(sdkRefusal).toBeInstanceOf(ServiceUnavailableException);
+    expect((sdkRefusal as ServiceUnavailableException).$metadata.httpStatusCode).toBe(503);
 
     held[0]?.close();
     await held[0]?.closed;
