@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createServer as createHttpServer } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { type ClientHttp2Session, connect as connectHttp2, constants as h2constants } from 'node:http2';
 import { tmpdir } from 'node:os';
@@ -6,10 +7,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BedrockRuntimeClient, ServiceUnavailableException } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCredentialEngine } from '../../src/index.js';
 import { createBedrockServer } from '../../src/protocol/bedrock/bedrock-server.js';
-import { type ListeningDoor, listenDoor } from '../../src/protocol/front-door/door-server.js';
+import { type ListeningDoor, listenDoor, resolveHttpDoorLimits } from '../../src/protocol/front-door/door-server.js';
 import { createGitServer } from '../../src/protocol/git/git-server.js';
 import { converseWith } from './bedrock-support.js';
 import { converse, holdOpen } from './http-doors-raw.js';
@@ -245,5 +247,37 @@ describe('each HTTP door caps its open connections', () => {
     await held.closed;
     const served = await onceServed(port, 'GET /v1/repos/demo/info/refs?service=git-upload-pack HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     expect(served).toMatch(/^HTTP\/1\.1 401 Unauthorized\r\n/);
+  });
+});
+
+describe('the limits a door is given', () => {
+  const DEFAULTS = { headersTimeoutMs: 30_000, requestTimeoutMs: 60_000, idleTimeoutMs: 120_000 };
+  const anyValue = fc.oneof(fc.integer({ min: -5, max: 200_000 }), fc.double(), fc.constantFrom(Number.NaN, Infinity, 0));
+
+  it('always resolve to values node:http accepts: whole, at least 0, the request timeout not under the header timeout', () => {
+    fc.assert(
+      fc.property(fc.record({ headersTimeoutMs: anyValue, requestTimeoutMs: anyValue, idleTimeoutMs: anyValue, maxConnections: anyValue }, { requiredKeys: [] }), (given) => {
+        const limits = resolveHttpDoorLimits(given, DEFAULTS);
+        for (const value of [limits.headersTimeoutMs, limits.requestTimeoutMs, limits.idleTimeoutMs, limits.maxConnections]) {
+          expect(Number.isSafeInteger(value) && value >= 0).toBe(true);
+        }
+        if (limits.headersTimeoutMs > 0 && limits.requestTimeoutMs > 0) expect(limits.requestTimeoutMs).toBeGreaterThanOrEqual(limits.headersTimeoutMs);
+        const valid = (value: unknown): boolean => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+        if (valid(given.headersTimeoutMs)) expect(limits.headersTimeoutMs).toBe(given.headersTimeoutMs);
+        else expect(limits.headersTimeoutMs).toBe(DEFAULTS.headersTimeoutMs);
+        const server = createHttpServer({
+          headersTimeout: limits.headersTimeoutMs,
+          requestTimeout: limits.requestTimeoutMs,
+          connectionsCheckingInterval: limits.checkEveryMs,
+        });
+        server.close();
+      }),
+    );
+  });
+
+  it('with every timeout turned off, a request that takes its time is still answered', async () => {
+    const port = await listen(createBedrockServer(engine, { limits: { headersTimeoutMs: 0, requestTimeoutMs: 0, idleTimeoutMs: 0 } }));
+    const answer = await converse(port, ['P', 300, 'OST /model/m/converse HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}']);
+    expect(answer.received).toMatch(/^HTTP\/1\.1 403 Forbidden\r\n/);
   });
 });

@@ -264,11 +264,15 @@ export const createBedrockServer = (engine: CredentialEngine, options: BedrockSe
       if (received.length === 0) socket.destroy();
       else sendAndClose(socket, BAD_REQUEST);
     };
-    const deadline = setTimeout(() => {
-      stop();
-      sendAndClose(socket, REQUEST_TIMEOUT);
-    }, limits.headersTimeoutMs > 0 ? limits.headersTimeoutMs : limits.idleTimeoutMs);
-    deadline.unref();
+    // Undecided bytes are a request's first: the header timeout applies (or, turned off, the idle one; both off: none).
+    const waitMs = limits.headersTimeoutMs > 0 ? limits.headersTimeoutMs : limits.idleTimeoutMs;
+    const deadline =
+      waitMs > 0
+        ? setTimeout(() => {
+            stop();
+            sendAndClose(socket, REQUEST_TIMEOUT);
+          }, waitMs).unref()
+        : undefined;
     socket.once('close', () => clearTimeout(deadline));
     socket.on('data', onData);
     socket.on('end', onEnd);

@@ -23,20 +23,27 @@ export type ResolvedHttpDoorLimits = Required<HttpDoorLimits> & {
   readonly checkEveryMs: number;
 };
 
-/** The limits with each absent one taken from `defaults`; a request timeout shorter than the header timeout is raised to it. */
+/** A count or a duration as given, when it is a whole number of at least 0 (node:http refuses anything else); else the default. */
+const wholeOr = (value: number | undefined, fallback: number): number =>
+  value !== undefined && Number.isSafeInteger(value) && value >= 0 ? value : fallback;
+
+/**
+ * The limits with each absent one (or one that is not a whole number of at least 0) taken from `defaults`; a request timeout
+ * shorter than the header timeout is raised to it (node:http requires it).
+ */
 export const resolveHttpDoorLimits = (
   limits: HttpDoorLimits | undefined,
   defaults: Required<Omit<HttpDoorLimits, 'maxConnections'>>,
 ): ResolvedHttpDoorLimits => {
-  const headersTimeoutMs = limits?.headersTimeoutMs ?? defaults.headersTimeoutMs;
-  const requested = limits?.requestTimeoutMs ?? defaults.requestTimeoutMs;
+  const headersTimeoutMs = wholeOr(limits?.headersTimeoutMs, defaults.headersTimeoutMs);
+  const requested = wholeOr(limits?.requestTimeoutMs, defaults.requestTimeoutMs);
   const requestTimeoutMs = requested === 0 || headersTimeoutMs === 0 ? requested : Math.max(requested, headersTimeoutMs);
   const shortest = Math.min(...[headersTimeoutMs, requestTimeoutMs].filter((ms) => ms > 0), 3_000);
   return {
     headersTimeoutMs,
     requestTimeoutMs,
-    idleTimeoutMs: limits?.idleTimeoutMs ?? defaults.idleTimeoutMs,
-    maxConnections: limits?.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    idleTimeoutMs: wholeOr(limits?.idleTimeoutMs, defaults.idleTimeoutMs),
+    maxConnections: wholeOr(limits?.maxConnections, DEFAULT_MAX_CONNECTIONS),
     checkEveryMs: Math.max(10, Math.floor(shortest / 3)),
   };
 };
