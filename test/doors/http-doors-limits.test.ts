@@ -173,6 +173,21 @@ describe('the Bedrock door limits request heads to 16 KiB over both protocols', 
     expect(await http2Answer(100_000)).toBe(`reset ${h2constants.NGHTTP2_REFUSED_STREAM}`);
   });
 
+  it('HTTP/2: the door advertises its limits in its SETTINGS (header list, windows, concurrent requests)', async () => {
+    const client = await session(bedrockPort);
+    try {
+      if (client.remoteSettings.maxConcurrentStreams === undefined || client.remoteSettings.initialWindowSize === 65_535) {
+        await new Promise((resolve) => client.once('remoteSettings', resolve));
+      }
+      expect(client.remoteSettings).toMatchObject({ maxHeaderListSize: 64 * 1024, initialWindowSize: 1024 * 1024 + 64 * 1024, maxConcurrentStreams: 100 });
+      // The connection window is opened by a WINDOW_UPDATE, not a setting: it shows as what the client may send.
+      await new Promise((resolve) => client.ping(resolve));
+      expect(client.state.remoteWindowSize).toBe(4 * (1024 * 1024 + 64 * 1024));
+    } finally {
+      client.destroy();
+    }
+  });
+
   it('HTTP/1.1: a head over 16 KiB gets 431', async () => {
     const answer = await converse(bedrockPort, [`POST /model/m/converse HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`]);
     expect(answer.received).toMatch(/^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);

@@ -36,6 +36,13 @@ const MAX_H2_HEADER_LIST_BYTES = 64 * 1024;
 const H2_STREAM_WINDOW_BYTES = MAX_BEDROCK_BODY_BYTES + 64 * 1024;
 const H2_SESSION_WINDOW_BYTES = 4 * H2_STREAM_WINDOW_BYTES;
 
+/**
+ * The most requests one HTTP/2 connection may have open at once (node's default is 2^32 - 1): each may hold a body of up to
+ * 1 MiB while it arrives, so this bounds one connection's memory as the connection cap bounds the door's. 100 is what RFC 9113
+ * recommends as the least a server should allow.
+ */
+export const MAX_H2_CONCURRENT_STREAMS = 100;
+
 /** The client preface every HTTP/2 connection starts with (RFC 9113 section 3.4). */
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 
@@ -222,7 +229,10 @@ export const createBedrockServer = (engine: CredentialEngine, options: BedrockSe
   );
   http1.timeout = limits.idleTimeoutMs;
   const h2c = createH2cServer(
-    { maxSessionMemory: 10, settings: { initialWindowSize: H2_STREAM_WINDOW_BYTES, maxHeaderListSize: MAX_H2_HEADER_LIST_BYTES } },
+    {
+      maxSessionMemory: 10,
+      settings: { initialWindowSize: H2_STREAM_WINDOW_BYTES, maxHeaderListSize: MAX_H2_HEADER_LIST_BYTES, maxConcurrentStreams: MAX_H2_CONCURRENT_STREAMS },
+    },
     handle,
   );
   h2c.setTimeout(limits.idleTimeoutMs); // an idle session is destroyed (no `timeout` listener)
