@@ -108,7 +108,8 @@ const session = (port: number): Promise<ClientHttp2Session> =>
 
 describe('the Bedrock door over HTTP/2 enforces its request and idle timeouts', () => {
   it('answers 408 to a stream whose body does not arrive within the request timeout', async () => {
-    const client = await session(bedrockPort);
+    // A long idle timeout: the session must outlive the second the door waits before it resets the stream.
+    const client = await session(await listen(createBedrockServer(engine, { limits: { ...SMALL, idleTimeoutMs: 60_000 } })));
     try {
       const stream = client.request({ ':method': 'POST', ':path': '/model/m/converse', 'content-length': '50' }, { endStream: false });
       stream.write('a');
@@ -118,6 +119,10 @@ describe('the Bedrock door over HTTP/2 enforces its request and idle timeouts', 
         stream.on('close', () => resolve([undefined]));
       });
       expect(status).toBe(408);
+      // The client never finishes its request: the door then resets the stream without error (RFC 9113 section 8.1).
+      stream.resume();
+      const rstCode = await new Promise<number>((resolve) => stream.on('close', () => resolve(stream.rstCode ?? -1)));
+      expect(rstCode).toBe(h2constants.NGHTTP2_NO_ERROR);
     } finally {
       client.destroy();
     }
