@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --out FILE] [-- --only inproc,scale,http,moto,postgres,sigv4,dashboard]`: runs every section, prints one table
+ * `npm run bench [-- --quick] [-- --out FILE] [-- --only inproc,scale,http,moto,postgres,sigv4,doors,dashboard]`: runs every section, prints one table
  * and writes the results (bench/results.json by default). See docs/performance.md for what each row means.
  */
 import { writeFileSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { runDoors } from './doors.js';
 import { runHttp } from './http.js';
 import { runInProcess } from './in-process.js';
 import type { BenchResults, ResultRow } from './lib/results.js';
@@ -26,7 +27,7 @@ const { values } = parseArgs({
 });
 const quick = values.quick === true;
 const out = values.out ?? join(dirname(fileURLToPath(import.meta.url)), 'results.json');
-const sections = new Set((values.only ?? 'inproc,scale,http,moto,postgres,sigv4,dashboard').split(','));
+const sections = new Set((values.only ?? 'inproc,scale,http,moto,postgres,sigv4,doors,dashboard').split(','));
 const log = (message: string): void => {
   process.stderr.write(`[bench] ${message}\n`);
 };
@@ -70,6 +71,10 @@ if (sections.has('postgres')) {
 if (sections.has('sigv4')) {
   log('signatures');
   rows.push(...(await runSigV4(quick ? { rounds: 1, time: 40, warmupTime: 20 } : { rounds: 5, time: 300, warmupTime: 200 })));
+}
+if (sections.has('doors')) {
+  log('front doors');
+  rows.push(...(await runDoors(quick ? { requests: 2 } : { requests: 15 })));
 }
 if (sections.has('dashboard')) {
   log('dashboard activity');

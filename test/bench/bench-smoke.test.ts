@@ -35,6 +35,7 @@ const EXPECTED_ROWS = [
   'scale.preload-rate',
   'http.create-delete.c10',
   'http.list.c10',
+  'doors.bedrock-1mb-body.http2',
 ];
 
 const directory = mkdtempSync(join(tmpdir(), 'bench-smoke-'));

@@ -123,4 +123,33 @@ describe('the Bedrock door with @aws-sdk/client-bedrock-runtime (bearer auth)', 
     const gitAsKey = `ABSK${Buffer.from(`${git.ServiceSpecificCredential!.ServiceUserName}:${git.ServiceSpecificCredential!.ServicePassword}`).toString('base64')}`;
     expect(await rejection(converse(gitAsKey))).toBeInstanceOf(AccessDeniedException);
   });
+
+  it('logs the reason of a refusal as one clean word (a SigV4 signature: malformed-credentials:unsupported-scheme)', async () => {
+    const signed = await fetch(`${bedrockUrl}/model/m/converse`, {
+      method: 'POST',
+      headers: { authorization: 'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/bedrock/aws4_request, SignedHeaders=host, Signature=00' },
+      body: '{}',
+    });
+    expect(signed.status).toBe(403);
+    expect(logLines.some((line) => / bedrock login refused user=- account=- reason=malformed-credentials:unsupported-scheme client=127\.0\.0\.1$/.test(line))).toBe(true);
+  });
+
+  it('carries a 1 MB request body over HTTP/2 (the SDK default) and still refuses a body over 1 MiB with 413', async () => {
+    await client.send(new CreateUserCommand({ UserName: 'erin' }));
+    const { key } = await apiKey('erin');
+    const big = 'x'.repeat(1_000_000);
+    const answer = await bedrock(key).send(
+      new ConverseCommand({
+        modelId: 'm',
+        messages: [
+          { role: 'user', content: [{ text: big }] },
+          { role: 'assistant', content: [{ text: 'ok' }] },
+          { role: 'user', content: [{ text: 'and now?' }] },
+        ],
+      }),
+    );
+    expect(answer.output?.message?.content?.[0]?.text).toBe('and now?');
+    const tooLarge = await rejection(bedrock(key).send(new ConverseCommand({ modelId: 'm', messages: [{ role: 'user', content: [{ text: 'x'.repeat(1_100_000) }] }] })));
+    expect(tooLarge.$metadata.httpStatusCode).toBe(413);
+  });
 });

@@ -68,10 +68,17 @@ const loggable = (text: string, max = 200): string => {
   return clean.length > max ? `${clean.slice(0, max)}...` : clean;
 };
 
+/**
+ * A refusal's reason as one word of the log line: the engine's detail with its spaces turned to `-`, and none around a `:`
+ * (`malformed credentials: unsupported scheme` reads `malformed-credentials:unsupported-scheme`).
+ */
+export const reasonWord = (detail: string): string =>
+  loggable(detail.trim().replace(/\s*:\s*/g, ':').replace(/\s+/g, '-')) || '-';
+
 /** `<time> <door> login <outcome> user=<presented> account=<account> [reason=<detail>] client=<address>`. */
 export const formatLoginAttempt = (attempt: LoginAttempt, client: string | undefined, now: Date = new Date()): string =>
   `${now.toISOString()} ${attempt.door} login ${attempt.outcome} user=${attempt.presented === undefined ? '-' : loggable(attempt.presented)} ` +
-  `account=${attempt.accountId ?? '-'}${attempt.reason === undefined ? '' : ` reason=${loggable(attempt.reason.replace(/ /g, '-'))}`} ` +
+  `account=${attempt.accountId ?? '-'}${attempt.reason === undefined ? '' : ` reason=${reasonWord(attempt.reason)}`} ` +
   `client=${client ?? '-'}`;
 
 /** Who hears of a door's login attempts: the access log (one formatted line) and, for the dashboard, the attempt itself. */

@@ -3,6 +3,8 @@ import { stat } from 'node:fs/promises';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { CredentialEngine } from '../../index.js';
+import { gateConnections, takeConnectionHandling } from '../front-door/connection-limit.js';
+import { type HttpDoorLimits, resolveHttpDoorLimits } from '../front-door/door-server.js';
 import { type LoginObservers, reportLoginAttempt } from '../front-door/login-attempt.js';
 import { CgiHeadParser } from './cgi-response.js';
 import { type GitAnswer, decideGitRequest } from './git-door.js';
@@ -12,7 +14,25 @@ export interface GitServerOptions extends LoginObservers {
   readonly root: string;
   /** The `git http-backend` program. Default: `$(git --exec-path)/git-http-backend`. */
   readonly backend?: string;
+  /** Timeouts and the connection cap; each defaults to GIT_DOOR_LIMITS (and 1024 connections). */
+  readonly limits?: HttpDoorLimits;
 }
+
+/**
+ * The Git door's timeouts unless told otherwise. A push's pack is the request body, so the request timeout is long; once the
+ * request is in, the answer may take as long as it takes (git http-backend sends keep-alive packets while it works).
+ */
+export const GIT_DOOR_LIMITS = { headersTimeoutMs: 30_000, requestTimeoutMs: 300_000, idleTimeoutMs: 120_000 } as const;
+
+/** The largest request head read; larger gets 431. */
+export const MAX_GIT_HEADER_BYTES = 16 * 1024;
+
+/** Past the connection cap. */
+const SERVICE_UNAVAILABLE_BODY = 'Too many connections to this Git door; retry later.\n';
+const SERVICE_UNAVAILABLE = Buffer.from(
+  'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/plain\r\nRetry-After: 1\r\n' +
+    `Content-Length: ${SERVICE_UNAVAILABLE_BODY.length}\r\n\r\n${SERVICE_UNAVAILABLE_BODY}`,
+);
 
 /** Where git keeps its helper programs, git-http-backend among them. */
 export const defaultGitHttpBackend = (): string => join(execFileSync('git', ['--exec-path'], { encoding: 'utf8' }).trim(), 'git-http-backend');
@@ -74,7 +94,14 @@ export const createGitServer = (engine: CredentialEngine, options: GitServerOpti
     for (const candidate of [name, `${name}.git`]) if (await isBareRepository(join(root, candidate))) return candidate;
     return undefined;
   };
-  const server = createServer({ requestTimeout: 300_000, headersTimeout: 30_000, maxHeaderSize: 16 * 1024 }, (req, res) => {
+  const limits = resolveHttpDoorLimits(options.limits, GIT_DOOR_LIMITS);
+  const serverOptions = {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    connectionsCheckingInterval: limits.checkEveryMs,
+    maxHeaderSize: MAX_GIT_HEADER_BYTES,
+  };
+  const server = createServer(serverOptions, (req, res) => {
     const header = (name: string): string | undefined => {
       const value = req.headers[name];
       return typeof value === 'string' ? value : undefined;
@@ -105,5 +132,7 @@ export const createGitServer = (engine: CredentialEngine, options: GitServerOpti
       () => res.destroy(),
     );
   });
+  server.timeout = limits.idleTimeoutMs;
+  gateConnections(server, { maxConnections: limits.maxConnections, refusal: SERVICE_UNAVAILABLE, accept: takeConnectionHandling(server) });
   return server;
 };
