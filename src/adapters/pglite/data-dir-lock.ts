@@ -118,15 +118,22 @@ const selfOwner = (probe: ProcessProbe): LockOwner => ({ pid: process.pid, start
 /**
  * Whether the process a lock file names is alive. Pure over the probe, so that every branch (no /proc included) can be tested.
  *
- * - Its pid is this process's: alive only if this process holds that very lock (its token) or the file records this process's own
- *   start time; otherwise it was an earlier process given the same pid (a container's pid 1 after a restart), which is gone.
+ * - Its pid is this process's: alive if this process holds that very lock (its token) or the file records this process's own start
+ *   time (another worker thread of this process wrote it); otherwise it was an earlier process given the same pid (a container's pid
+ *   1 after a restart), which is gone. Where this process's start time is unknown (no /proc) it is kept as alive.
  * - It records a boot id other than the running kernel's: the machine has restarted since, and it is gone.
  * - No process has its pid, or that process is a zombie (killed, not yet reaped: `Z`, or `X` dead): gone.
  * - It records a start time and the process with its pid started at another: the pid was reused; gone.
  * - Otherwise alive. Without /proc that is decided by the pid alone (signal 0), as well as the system allows.
  */
 export const isOwnerAlive = (owner: LockOwner, self: { readonly pid: number; readonly start: string | undefined }, holds: (token: string) => boolean, probe: ProcessProbe): boolean => {
-  if (owner.pid === self.pid) return holds(owner.token) || (owner.start !== undefined && owner.start === self.start);
+  if (owner.pid === self.pid) {
+    if (holds(owner.token)) return true;
+    if (self.start !== undefined) return owner.start === self.start;
+    // This process's start time unknown (no /proc): the lock may be another worker thread's of this very process (threads share the
+    // pid, not the registry). Kept, rather than risk two opens of one database; a restart with the same pid is a container's, on Linux.
+    return true;
+  }
   const bootId = probe.bootId();
   if (owner.start !== undefined && bootId !== undefined && !owner.start.startsWith(`${bootId}:`)) return false;
   if (!probe.exists(owner.pid)) return false;
@@ -151,8 +158,9 @@ const claimFor = (file: string, text: string): string => `${file}.takeover-${cre
  * "read, judge, remove" was not (two processes judged the same stale lock, the first removed it and linked its own, the second then
  * removed the first's fresh lock and linked its own, and both owned the directory):
  *
- * 1. To remove a lock file a process must first create its claim, `<file>.takeover-<hash of the lock's text>`, with O_EXCL: of all
- *    the processes that judged the same stale text, one at a time holds the claim. Every lock's text is unique (its token), so the
+ * 1. To remove a lock file a process must first create its claim, `<file>.takeover-<hash of the lock's text>` (written aside and
+ *    hard-linked into place, which fails if it exists): of all the processes that judged the same stale text, one at a time holds
+ *    the claim. Every lock's text is unique (its token), so the
  *    claim names exactly one lock, ever.
  * 2. Holding the claim, it reads the file again and removes it only if it still holds `staleText`. Nothing else can remove that text
  *    meanwhile: its owner is dead, every other taker needs the claim, and no one can link a new lock over an existing file. So the
@@ -167,30 +175,42 @@ const claimFor = (file: string, text: string): string => `${file}.takeover-${cre
  */
 const takeOver = (file: string, staleText: string, self: LockOwner, probe: ProcessProbe, depth: number): Takeover => {
   const claim = claimFor(file, staleText);
-  let fd: number;
-  try {
-    fd = openSync(claim, 'wx');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || depth >= 4) return 'busy';
-    const claimText = readText(claim);
-    if (claimText === undefined) return 'busy';
-    const claimant = parseLockOwner(claimText);
-    // A claim is never held across a return to the event loop, so one naming this process is an earlier process's with its pid.
-    if (claimant !== undefined && isOwnerAlive(claimant, self, () => false, probe)) return 'busy';
-    takeOver(claim, claimText, self, probe, depth + 1);
-    return 'busy';
-  }
+  // The claim is written aside and linked into place, like the lock: a claim read half-written would look like a dead taker's.
+  const token = randomBytes(16).toString('hex');
+  const pending = `${claim}.${token}.pending`;
+  writeWhole(pending, serialize({ ...self, token }));
   try {
     try {
-      writeSync(fd, serialize({ ...self, token: randomBytes(16).toString('hex') }));
-    } finally {
-      closeSync(fd);
+      linkSync(pending, claim);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || depth >= 4) return 'busy';
+      const claimText = readText(claim);
+      if (claimText === undefined) return 'busy';
+      const claimant = parseLockOwner(claimText);
+      // A claim is never held across a return to the event loop, so one naming this process is an earlier process's with its pid.
+      if (claimant !== undefined && isOwnerAlive(claimant, self, () => false, probe)) return 'busy';
+      takeOver(claim, claimText, self, probe, depth + 1);
+      return 'busy';
     }
+  } finally {
+    rmSync(pending, { force: true });
+  }
+  try {
     if (readText(file) !== staleText) return 'changed';
     rmSync(file, { force: true });
     return 'removed';
   } finally {
     rmSync(claim, { force: true });
+  }
+};
+
+/** Creates `file` (which must not exist) with `text`. */
+const writeWhole = (file: string, text: string): void => {
+  const fd = openSync(file, 'wx');
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
   }
 };
 
@@ -210,12 +230,7 @@ export const lockDataDir = (dataDir: string, probe: ProcessProbe = systemProcess
   const self = selfOwner(probe);
   const text = serialize(self);
   const pending = `${file}.${self.token}.pending`;
-  const fd = openSync(pending, 'wx');
-  try {
-    writeSync(fd, text);
-  } finally {
-    closeSync(fd);
-  }
+  writeWhole(pending, text);
   try {
     for (let attempt = 0; ; attempt += 1) {
       try {
