@@ -86,13 +86,13 @@ const startOf = (probe: ProcessProbe, pid: number): string | undefined => {
   return bootId === undefined || stat === undefined ? undefined : `${bootId}:${stat.startTicks}`;
 };
 
-/** The tokens of the locks this process holds, shared by every copy of this module loaded in the process (ESM and CommonJS). */
+/** The tokens of the locks this thread holds, shared by every copy of this module it loaded (ESM and CommonJS). */
 const heldTokens: Set<string> = ((globalThis as Record<symbol, unknown>)[Symbol.for('iam-service-credentials.data-dir-locks')] ??= new Set<string>()) as Set<string>;
 
 const serialize = (owner: LockOwner): string => `${JSON.stringify({ pid: owner.pid, start: owner.start ?? null, token: owner.token })}\n`;
 
 /**
- * A lock file's owner: the current format (JSON), or the earlier one (a bare pid: no start time, and the text itself as its token);
+ * A lock file's owner: the current format (JSON), or the earlier one (a bare pid: no start time, a token made of the pid);
  * undefined when it is neither (a file no version of this library wrote).
  */
 export const parseLockOwner = (text: string): LockOwner | undefined => {
