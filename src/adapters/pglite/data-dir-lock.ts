@@ -35,8 +35,11 @@ export interface LockOwner {
 export interface ProcessProbe {
   /** Whether a process with this pid exists (signal 0 reaches it, or it belongs to another user). A zombie exists. */
   exists(pid: number): boolean;
-  /** Its state letter (`R`, `S`, `Z` a zombie, …) and start time in clock ticks since boot; undefined when /proc cannot tell. */
-  stat(pid: number): { readonly state: string; readonly startTicks: string } | undefined;
+  /**
+   * Its state letter (`R`, `S`, `Z` a zombie, …) and start time in clock ticks since boot; undefined when /proc cannot tell. `self`
+   * is this process, read through /proc/self: in a PID namespace whose /proc is the host's, /proc/<its own pid> is another process.
+   */
+  stat(pid: number | 'self'): { readonly state: string; readonly startTicks: string } | undefined;
   /** The running kernel's boot id, which changes at every boot; undefined without /proc. */
   bootId(): string | undefined;
 }
@@ -80,7 +83,7 @@ export const systemProcessProbe: ProcessProbe = {
 };
 
 /** `<boot id>:<start ticks>` of a process, when the probe can tell both. */
-const startOf = (probe: ProcessProbe, pid: number): string | undefined => {
+const startOf = (probe: ProcessProbe, pid: number | 'self'): string | undefined => {
   const bootId = probe.bootId();
   const stat = probe.stat(pid);
   return bootId === undefined || stat === undefined ? undefined : `${bootId}:${stat.startTicks}`;
@@ -113,7 +116,7 @@ export const parseLockOwner = (text: string): LockOwner | undefined => {
 };
 
 /** This process, as the lock files it writes name it. */
-const selfOwner = (probe: ProcessProbe): LockOwner => ({ pid: process.pid, start: startOf(probe, process.pid), token: randomBytes(16).toString('hex') });
+const selfOwner = (probe: ProcessProbe): LockOwner => ({ pid: process.pid, start: startOf(probe, 'self'), token: randomBytes(16).toString('hex') });
 
 /**
  * Whether the process a lock file names is alive. Pure over the probe, so that every branch (no /proc included) can be tested.
