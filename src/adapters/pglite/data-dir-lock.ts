@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, readlinkSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The lock file, beside the database's own directory inside the data directory. */
@@ -61,6 +61,19 @@ const parseStat = (text: string): { state: string; startTicks: string } | undefi
   return state !== undefined && state !== '' && startTicks !== undefined && /^\d+$/.test(startTicks) ? { state, startTicks } : undefined;
 };
 
+let procMatches: boolean | undefined;
+/** Whether /proc numbers processes as this process does (its /proc/self is its own pid). */
+const procIsThisNamespaces = (): boolean => {
+  if (procMatches === undefined) {
+    try {
+      procMatches = readlinkSync('/proc/self') === String(process.pid);
+    } catch {
+      procMatches = false;
+    }
+  }
+  return procMatches;
+};
+
 /** The probe of this machine: signal 0 and Linux's /proc. */
 export const systemProcessProbe: ProcessProbe = {
   exists(pid) {
@@ -73,6 +86,9 @@ export const systemProcessProbe: ProcessProbe = {
     }
   },
   stat(pid) {
+    // Another pid is looked up only in a /proc of this process's own PID namespace: in a namespace that sees the host's /proc (say
+    // `unshare -p` without a /proc of its own), /proc/1 is the host's init, not the namespace's pid 1, and would misjudge it.
+    if (pid !== 'self' && !procIsThisNamespaces()) return undefined;
     const text = readText(`/proc/${pid}/stat`);
     return text === undefined ? undefined : parseStat(text);
   },
