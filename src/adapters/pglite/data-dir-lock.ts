@@ -179,8 +179,7 @@ const claimFor = (file: string, text: string): string => `${file}.takeover-${cre
  *
  * 1. To remove a lock file a process must first create its claim, `<file>.takeover-<hash of the lock's text>` (written aside and
  *    hard-linked into place, which fails if it exists): of all the processes that judged the same stale text, one at a time holds
- *    the claim. Every lock's text is unique (its token), so the
- *    claim names exactly one lock, ever.
+ *    the claim. Every lock's text is unique (its token), so the claim names exactly one lock, ever.
  * 2. Holding the claim, it reads the file again and removes it only if it still holds `staleText`. Nothing else can remove that text
  *    meanwhile: its owner is dead, every other taker needs the claim, and no one can link a new lock over an existing file. So the
  *    file it removes is the one it judged stale, never a fresh lock another process has just linked (that one has another text and
@@ -206,7 +205,8 @@ const takeOver = (file: string, staleText: string, self: LockOwner, probe: Proce
       const claimText = readText(claim);
       if (claimText === undefined) return 'busy';
       const claimant = parseLockOwner(claimText);
-      // A claim is never held across a return to the event loop, so one naming this process is an earlier process's with its pid.
+      // Judged as a lock is, but never held by this thread (a claim is dropped before lockDataDir returns): one naming this pid is
+      // another worker thread's of this process (same start time) or an earlier process's with the same pid.
       if (claimant !== undefined && isOwnerAlive(claimant, self, () => false, probe)) return 'busy';
       takeOver(claim, claimText, self, probe, depth + 1);
       return 'busy';
