@@ -142,12 +142,22 @@ describe('whether a lock\'s owner is alive, where /proc cannot tell (not Linux)'
   const noProc = (living: readonly number[]): ProcessProbe => ({ exists: (pid) => living.includes(pid), stat: () => undefined, bootId: () => undefined });
   const owner = (pid: number, start?: string): LockOwner => ({ pid, start, token: 't' });
 
-  it('judges another pid by signal 0 alone, and this pid by whether this process holds the lock', () => {
+  it('judges another pid by signal 0 alone, and keeps a lock naming this pid (it may be another worker thread of this process)', () => {
     expect(isOwnerAlive(owner(200), self, () => false, noProc([200]))).toBe(true);
     expect(isOwnerAlive(owner(200, 'boot:5'), self, () => false, noProc([200]))).toBe(true);
     expect(isOwnerAlive(owner(200), self, () => false, noProc([]))).toBe(false);
-    expect(isOwnerAlive(owner(100), self, () => false, noProc([100]))).toBe(false);
     expect(isOwnerAlive(owner(100), self, (token) => token === 't', noProc([100]))).toBe(true);
+    expect(isOwnerAlive(owner(100), self, () => false, noProc([100]))).toBe(true);
+    expect(isOwnerAlive(owner(100, 'boot:5'), self, () => false, noProc([100]))).toBe(true);
+  });
+
+  it('with /proc, a lock naming this pid is alive only if held here or written at this process start (another thread)', () => {
+    const linux = { pid: 100, start: 'boot:7' };
+    const probe: ProcessProbe = { exists: () => true, stat: () => ({ state: 'R', startTicks: '7' }), bootId: () => 'boot' };
+    expect(isOwnerAlive(owner(100, 'boot:7'), linux, () => false, probe)).toBe(true);
+    expect(isOwnerAlive(owner(100, 'boot:6'), linux, () => false, probe)).toBe(false);
+    expect(isOwnerAlive(owner(100), linux, () => false, probe)).toBe(false);
+    expect(isOwnerAlive(owner(100, 'boot:6'), linux, (token) => token === 't', probe)).toBe(true);
   });
 
   it('property: with /proc, a recorded start time must match the live process, which must not be a zombie or dead', () => {
@@ -199,13 +209,13 @@ const startWorker = (dir: string): LockWorker => {
 };
 
 describe('two processes finding the same stale lock at once', () => {
-  it('exactly one of four owns the directory, round after round (a dead pid, in the old and the current format)', async () => {
+  it('exactly one of six owns the directory, round after round (a dead pid, in the old and the current format)', async () => {
     const dir = freshDir();
     const stalePid = deadPid();
-    const workers = [startWorker(dir), startWorker(dir), startWorker(dir), startWorker(dir)];
+    const workers = Array.from({ length: 6 }, () => startWorker(dir));
     try {
       for (const worker of workers) expect(await worker.next()).toBe('ready');
-      const ROUNDS = 60;
+      const ROUNDS = 80;
       const outcomes: string[][] = [];
       for (let round = 0; round < ROUNDS; round += 1) {
         const stale =

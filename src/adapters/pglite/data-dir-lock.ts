@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, readlinkSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The lock file, beside the database's own directory inside the data directory. */
@@ -35,8 +35,11 @@ export interface LockOwner {
 export interface ProcessProbe {
   /** Whether a process with this pid exists (signal 0 reaches it, or it belongs to another user). A zombie exists. */
   exists(pid: number): boolean;
-  /** Its state letter (`R`, `S`, `Z` a zombie, …) and start time in clock ticks since boot; undefined when /proc cannot tell. */
-  stat(pid: number): { readonly state: string; readonly startTicks: string } | undefined;
+  /**
+   * Its state letter (`R`, `S`, `Z` a zombie, …) and start time in clock ticks since boot; undefined when /proc cannot tell. `self`
+   * is this process, read through /proc/self: in a PID namespace whose /proc is the host's, /proc/<its own pid> is another process.
+   */
+  stat(pid: number | 'self'): { readonly state: string; readonly startTicks: string } | undefined;
   /** The running kernel's boot id, which changes at every boot; undefined without /proc. */
   bootId(): string | undefined;
 }
@@ -58,6 +61,19 @@ const parseStat = (text: string): { state: string; startTicks: string } | undefi
   return state !== undefined && state !== '' && startTicks !== undefined && /^\d+$/.test(startTicks) ? { state, startTicks } : undefined;
 };
 
+let procMatches: boolean | undefined;
+/** Whether /proc numbers processes as this process does (its /proc/self is its own pid). */
+const procIsThisNamespaces = (): boolean => {
+  if (procMatches === undefined) {
+    try {
+      procMatches = readlinkSync('/proc/self') === String(process.pid);
+    } catch {
+      procMatches = false;
+    }
+  }
+  return procMatches;
+};
+
 /** The probe of this machine: signal 0 and Linux's /proc. */
 export const systemProcessProbe: ProcessProbe = {
   exists(pid) {
@@ -70,6 +86,9 @@ export const systemProcessProbe: ProcessProbe = {
     }
   },
   stat(pid) {
+    // Another pid is looked up only in a /proc of this process's own PID namespace: in a namespace that sees the host's /proc (say
+    // `unshare -p` without a /proc of its own), /proc/1 is the host's init, not the namespace's pid 1, and would misjudge it.
+    if (pid !== 'self' && !procIsThisNamespaces()) return undefined;
     const text = readText(`/proc/${pid}/stat`);
     return text === undefined ? undefined : parseStat(text);
   },
@@ -80,19 +99,19 @@ export const systemProcessProbe: ProcessProbe = {
 };
 
 /** `<boot id>:<start ticks>` of a process, when the probe can tell both. */
-const startOf = (probe: ProcessProbe, pid: number): string | undefined => {
+const startOf = (probe: ProcessProbe, pid: number | 'self'): string | undefined => {
   const bootId = probe.bootId();
   const stat = probe.stat(pid);
   return bootId === undefined || stat === undefined ? undefined : `${bootId}:${stat.startTicks}`;
 };
 
-/** The tokens of the locks this process holds, shared by every copy of this module loaded in the process (ESM and CommonJS). */
+/** The tokens of the locks this thread holds, shared by every copy of this module it loaded (ESM and CommonJS). */
 const heldTokens: Set<string> = ((globalThis as Record<symbol, unknown>)[Symbol.for('iam-service-credentials.data-dir-locks')] ??= new Set<string>()) as Set<string>;
 
 const serialize = (owner: LockOwner): string => `${JSON.stringify({ pid: owner.pid, start: owner.start ?? null, token: owner.token })}\n`;
 
 /**
- * A lock file's owner: the current format (JSON), or the earlier one (a bare pid: no start time, and the text itself as its token);
+ * A lock file's owner: the current format (JSON), or the earlier one (a bare pid: no start time, a token made of the pid);
  * undefined when it is neither (a file no version of this library wrote).
  */
 export const parseLockOwner = (text: string): LockOwner | undefined => {
@@ -113,20 +132,27 @@ export const parseLockOwner = (text: string): LockOwner | undefined => {
 };
 
 /** This process, as the lock files it writes name it. */
-const selfOwner = (probe: ProcessProbe): LockOwner => ({ pid: process.pid, start: startOf(probe, process.pid), token: randomBytes(16).toString('hex') });
+const selfOwner = (probe: ProcessProbe): LockOwner => ({ pid: process.pid, start: startOf(probe, 'self'), token: randomBytes(16).toString('hex') });
 
 /**
  * Whether the process a lock file names is alive. Pure over the probe, so that every branch (no /proc included) can be tested.
  *
- * - Its pid is this process's: alive only if this process holds that very lock (its token) or the file records this process's own
- *   start time; otherwise it was an earlier process given the same pid (a container's pid 1 after a restart), which is gone.
+ * - Its pid is this process's: alive if this process holds that very lock (its token) or the file records this process's own start
+ *   time (another worker thread of this process wrote it); otherwise it was an earlier process given the same pid (a container's pid
+ *   1 after a restart), which is gone. Where this process's start time is unknown (no /proc) it is kept as alive.
  * - It records a boot id other than the running kernel's: the machine has restarted since, and it is gone.
  * - No process has its pid, or that process is a zombie (killed, not yet reaped: `Z`, or `X` dead): gone.
  * - It records a start time and the process with its pid started at another: the pid was reused; gone.
  * - Otherwise alive. Without /proc that is decided by the pid alone (signal 0), as well as the system allows.
  */
 export const isOwnerAlive = (owner: LockOwner, self: { readonly pid: number; readonly start: string | undefined }, holds: (token: string) => boolean, probe: ProcessProbe): boolean => {
-  if (owner.pid === self.pid) return holds(owner.token) || (owner.start !== undefined && owner.start === self.start);
+  if (owner.pid === self.pid) {
+    if (holds(owner.token)) return true;
+    if (self.start !== undefined) return owner.start === self.start;
+    // This process's start time unknown (no /proc): the lock may be another worker thread's of this very process (threads share the
+    // pid, not the registry). Kept, rather than risk two opens of one database; a restart with the same pid is a container's, on Linux.
+    return true;
+  }
   const bootId = probe.bootId();
   if (owner.start !== undefined && bootId !== undefined && !owner.start.startsWith(`${bootId}:`)) return false;
   if (!probe.exists(owner.pid)) return false;
@@ -151,9 +177,9 @@ const claimFor = (file: string, text: string): string => `${file}.takeover-${cre
  * "read, judge, remove" was not (two processes judged the same stale lock, the first removed it and linked its own, the second then
  * removed the first's fresh lock and linked its own, and both owned the directory):
  *
- * 1. To remove a lock file a process must first create its claim, `<file>.takeover-<hash of the lock's text>`, with O_EXCL: of all
- *    the processes that judged the same stale text, one at a time holds the claim. Every lock's text is unique (its token), so the
- *    claim names exactly one lock, ever.
+ * 1. To remove a lock file a process must first create its claim, `<file>.takeover-<hash of the lock's text>` (written aside and
+ *    hard-linked into place, which fails if it exists): of all the processes that judged the same stale text, one at a time holds
+ *    the claim. Every lock's text is unique (its token), so the claim names exactly one lock, ever.
  * 2. Holding the claim, it reads the file again and removes it only if it still holds `staleText`. Nothing else can remove that text
  *    meanwhile: its owner is dead, every other taker needs the claim, and no one can link a new lock over an existing file. So the
  *    file it removes is the one it judged stale, never a fresh lock another process has just linked (that one has another text and
@@ -167,30 +193,43 @@ const claimFor = (file: string, text: string): string => `${file}.takeover-${cre
  */
 const takeOver = (file: string, staleText: string, self: LockOwner, probe: ProcessProbe, depth: number): Takeover => {
   const claim = claimFor(file, staleText);
-  let fd: number;
-  try {
-    fd = openSync(claim, 'wx');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || depth >= 4) return 'busy';
-    const claimText = readText(claim);
-    if (claimText === undefined) return 'busy';
-    const claimant = parseLockOwner(claimText);
-    // A claim is never held across a return to the event loop, so one naming this process is an earlier process's with its pid.
-    if (claimant !== undefined && isOwnerAlive(claimant, self, () => false, probe)) return 'busy';
-    takeOver(claim, claimText, self, probe, depth + 1);
-    return 'busy';
-  }
+  // The claim is written aside and linked into place, like the lock: a claim read half-written would look like a dead taker's.
+  const token = randomBytes(16).toString('hex');
+  const pending = `${claim}.${token}.pending`;
+  writeWhole(pending, serialize({ ...self, token }));
   try {
     try {
-      writeSync(fd, serialize({ ...self, token: randomBytes(16).toString('hex') }));
-    } finally {
-      closeSync(fd);
+      linkSync(pending, claim);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || depth >= 4) return 'busy';
+      const claimText = readText(claim);
+      if (claimText === undefined) return 'busy';
+      const claimant = parseLockOwner(claimText);
+      // Judged as a lock is, but never held by this thread (a claim is dropped before lockDataDir returns): one naming this pid is
+      // another worker thread's of this process (same start time) or an earlier process's with the same pid.
+      if (claimant !== undefined && isOwnerAlive(claimant, self, () => false, probe)) return 'busy';
+      takeOver(claim, claimText, self, probe, depth + 1);
+      return 'busy';
     }
+  } finally {
+    rmSync(pending, { force: true });
+  }
+  try {
     if (readText(file) !== staleText) return 'changed';
     rmSync(file, { force: true });
     return 'removed';
   } finally {
     rmSync(claim, { force: true });
+  }
+};
+
+/** Creates `file` (which must not exist) with `text`. */
+const writeWhole = (file: string, text: string): void => {
+  const fd = openSync(file, 'wx');
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
   }
 };
 
@@ -210,12 +249,7 @@ export const lockDataDir = (dataDir: string, probe: ProcessProbe = systemProcess
   const self = selfOwner(probe);
   const text = serialize(self);
   const pending = `${file}.${self.token}.pending`;
-  const fd = openSync(pending, 'wx');
-  try {
-    writeSync(fd, text);
-  } finally {
-    closeSync(fd);
-  }
+  writeWhole(pending, text);
   try {
     for (let attempt = 0; ; attempt += 1) {
       try {

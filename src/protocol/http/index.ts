@@ -43,7 +43,8 @@ export interface QueryServerOptions {
   /**
    * Not AWS APIs: `GET /_iam-service-credentials/health` and `POST /_iam-service-credentials/reset` (see control-paths.ts); every other
    * path under `/_iam-service-credentials/` but the authenticate path is then answered 404. Off by default (the Query protocol answers
-   * every path); the command and startIamEndpoint turn them on.
+   * every path); the command and startIamEndpoint turn them on. With `signatures`, a reset empties only the signing key's account, and
+   * only when that key is the account's root (no user name); see control-paths.ts.
    */
   readonly controlPaths?: ControlPaths;
   /**
