@@ -7,8 +7,8 @@
  * - opens many idle connections at every door (below each door's connection cap);
  * - sends oversized HTTP/2 header blocks at the Bedrock door.
  * It prints one row per sample (resident memory, the health check's latency, normal logins so far) and a verdict: memory flat
- * (the last third's peak within 64 MiB of the first third's), health answered within 1 s every time, and every normal login
- * answered. Exits 1 when a verdict fails. Everything it sends goes to 127.0.0.1; every loop stops when the time is up.
+ * (the last third's peak within 64 MiB of the first third's), health answered within 1 s every time once the hostile clients
+ * are connected (after 5 s), and every normal login answered. Exits 1 when a verdict fails. Everything it sends goes to 127.0.0.1; every loop stops when the time is up.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -20,7 +20,16 @@ import { parseArgs } from 'node:util';
 import { CreateServiceSpecificCredentialCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import cassandra from 'cassandra-driver';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' } } });
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, only: { type: 'string' }, 'heap-mib': { type: 'string', default: '128' } } });
+/**
+ * The server's V8 heap limit (`--max-old-space-size`). Resident memory alone cannot tell a leak from a collector that has not run
+ * yet; under a small limit a leak ends the process ("JavaScript heap out of memory"), which the first verdict catches.
+ */
+const heapMiB = Number(values['heap-mib']);
+if (!Number.isInteger(heapMiB) || heapMiB < 32) throw new Error('--heap-mib takes a whole number of at least 32');
+/** `--only cql-pipelining,slow-headers,…`: just those hostile clients (the normal logins always run). */
+const only = values.only === undefined ? undefined : new Set(values.only.split(','));
+const hostile = (name: string, run: () => Promise<void>): Promise<void> => (only === undefined || only.has(name) ? run() : Promise.resolve());
 const seconds = Number(values.seconds);
 if (!Number.isInteger(seconds) || seconds < 5 || seconds > 600) throw new Error('--seconds takes a whole number from 5 to 600');
 
@@ -30,7 +39,7 @@ execFileSync('git', ['init', '--bare', '--quiet', join(gitRoot, 'demo')]);
 
 const server: ChildProcess = spawn(
   process.execPath,
-  ['--import', 'tsx', join(ROOT, 'src/protocol/cli/main.ts'), 'serve', '--port', '0', '--quiet', '--git-port', '0', '--git-root', gitRoot,
+  [`--max-old-space-size=${heapMiB}`, '--import', 'tsx', join(ROOT, 'src/protocol/cli/main.ts'), 'serve', '--port', '0', '--quiet', '--git-port', '0', '--git-root', gitRoot,
     '--bedrock-port', '0', '--keyspaces-port', '0'],
   { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_NO_WARNINGS: '1' } },
 );
@@ -105,7 +114,8 @@ const keyspacesLogins = async (): Promise<void> => {
   while (running()) {
     const client = new cassandra.Client({
       contactPoints: [`127.0.0.1:${keyspacesPort}`],
-      localDataCenter: 'datacenter1',
+      localDataCenter: 'us-east-1',
+      isMetadataSyncEnabled: false,
       authProvider: new cassandra.auth.PlainTextAuthProvider(keyspaces.ServiceUserName ?? '', keyspaces.ServicePassword ?? ''),
       pooling: { coreConnectionsPerHost: { [cassandra.types.distance.local]: 1 } },
       socketOptions: { connectTimeout: 5000, readTimeout: 5000 },
@@ -205,17 +215,17 @@ await Promise.all([
   gitLogins(),
   bedrockLogins(),
   keyspacesLogins(),
-  ...Array.from({ length: 4 }, () => cqlPipelining()),
-  httpPipelining(gitPort, pipelinedGet('/v1/repos/demo/info/refs?service=git-upload-pack')),
-  httpPipelining(bedrockPort, pipelinedGet('/model/x/converse')),
-  slowHeaders(gitPort, 200),
-  slowHeaders(bedrockPort, 200),
+  ...Array.from({ length: 4 }, () => hostile('cql-pipelining', cqlPipelining)),
+  hostile('git-pipelining', () => httpPipelining(gitPort, pipelinedGet('/v1/repos/demo/info/refs?service=git-upload-pack'))),
+  hostile('bedrock-pipelining', () => httpPipelining(bedrockPort, pipelinedGet('/model/x/converse'))),
+  hostile('slow-headers', () => slowHeaders(gitPort, 200)),
+  hostile('slow-headers', () => slowHeaders(bedrockPort, 200)),
   // Below each door's connection cap (Keyspaces 256, HTTP 1024), so that the normal logins still find a place: past the cap a door
   // refuses new connections by design (tested in test/doors), which would make this a test of the cap, not of memory.
-  idleConnections(keyspacesPort, 200),
-  idleConnections(gitPort, 500),
-  idleConnections(bedrockPort, 500),
-  bigHeaderBlocks(),
+  hostile('idle', () => idleConnections(keyspacesPort, 200)),
+  hostile('idle', () => idleConnections(gitPort, 500)),
+  hostile('idle', () => idleConnections(bedrockPort, 500)),
+  hostile('big-headers', bigHeaderBlocks),
 ]);
 for (const socket of sockets) socket.destroy();
 const exitedEarly = serverExited;
@@ -227,10 +237,17 @@ const peak = (list: readonly Sample[]): number => Math.max(...list.map((sample) 
 const firstPeak = peak(samples.slice(0, third));
 const lastPeak = peak(samples.slice(-third));
 const slowest = Math.max(...samples.map((sample) => sample.healthMs));
+/** The first seconds, while the hostile clients open their ~1,700 connections at once, are reported but not judged. */
+const RAMP_SECONDS = 5;
+const slowestAfterRamp = Math.max(0, ...samples.filter((sample) => sample.second >= RAMP_SECONDS).map((sample) => sample.healthMs));
 const verdicts = [
   ['server stayed up', !exitedEarly, exitedEarly ? `exited:\n${printed.slice(-2000)}` : ''],
   ['memory flat (last third peak - first third peak <= 64 MiB)', lastPeak - firstPeak <= 64, `${firstPeak} -> ${lastPeak} MiB`],
-  ['health answered within 1 s every time', samples.every((s) => s.healthOk && s.healthMs <= 1000), `slowest ${slowest} ms`],
+  [
+    `health answered within 1 s every time after the first ${RAMP_SECONDS} s`,
+    samples.every((s) => s.second < RAMP_SECONDS || (s.healthOk && s.healthMs <= 1000)),
+    `slowest ${slowest} ms (${slowestAfterRamp} ms after the first ${RAMP_SECONDS} s)`,
+  ],
   ...(['git', 'bedrock', 'keyspaces'] as const).map(
     (door) => [`${door} logins all answered`, logins[door].failed === 0 && logins[door].ok > 0, `${logins[door].ok} ok, ${logins[door].failed} failed`] as const,
   ),

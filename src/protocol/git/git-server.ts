@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { CredentialEngine } from '../../index.js';
 import { gateConnections, takeConnectionHandling } from '../front-door/connection-limit.js';
@@ -86,6 +87,62 @@ const runBackend = (backend: string, env: Readonly<Record<string, string>>, req:
   child.stdout.on('end', () => (headSent ? res.end() : fail()));
 };
 
+/**
+ * Requests pipelined on one connection waiting their turn, at most. git sends one request at a time on a connection, so a client
+ * that pipelines more is hostile: past this many waiting, the connection is closed (answers cannot be sent out of order).
+ */
+export const MAX_PIPELINED_GIT_REQUESTS = 8;
+
+/** `git http-backend` processes one door runs at once; further requests wait their turn (at most one per connection, above). */
+export const MAX_CONCURRENT_GIT_BACKENDS = 32;
+
+/**
+ * One request at a time per connection, and at most `limit` at a time in the whole door. node:http hands a handler every request
+ * it parses, pipelined ones included, at once: without this a client pipelining requests and never reading the answers made the
+ * door spawn a backend per request, and the forks held the event loop (every port of the process stopped answering).
+ */
+class RequestTurns {
+  readonly #waiting = new WeakMap<Socket, (() => void)[]>();
+  readonly #queued: (() => void)[] = [];
+  #running = 0;
+
+  constructor(private readonly limit: number) {}
+
+  /** Runs `serve` once the connection's earlier requests are done and a place is free; `serve` calls the function it is given when its answer has ended. */
+  enter(socket: Socket, serve: (done: () => void) => void): void {
+    const waiting = this.#waiting.get(socket);
+    const start = (): void => this.#take(() => serve(() => this.#leave(socket)));
+    if (waiting === undefined) {
+      this.#waiting.set(socket, []);
+      start();
+    } else if (waiting.length >= MAX_PIPELINED_GIT_REQUESTS) {
+      socket.destroy();
+    } else {
+      waiting.push(start);
+    }
+  }
+
+  #take(run: () => void): void {
+    if (this.#running < this.limit) {
+      this.#running++;
+      run();
+    } else {
+      this.#queued.push(run);
+    }
+  }
+
+  #leave(socket: Socket): void {
+    const next = this.#queued.shift();
+    if (next === undefined) this.#running--;
+    else next();
+    const waiting = this.#waiting.get(socket);
+    const following = waiting?.shift();
+    if (following === undefined) this.#waiting.delete(socket);
+    else if (!socket.destroyed) following();
+    else this.#waiting.delete(socket);
+  }
+}
+
 /** The Git door on node:http: a few lines of glue around decideGitRequest. */
 export const createGitServer = (engine: CredentialEngine, options: GitServerOptions): Server => {
   const root = resolve(options.root);
@@ -101,7 +158,20 @@ export const createGitServer = (engine: CredentialEngine, options: GitServerOpti
     connectionsCheckingInterval: limits.checkEveryMs,
     maxHeaderSize: MAX_GIT_HEADER_BYTES,
   };
-  const server = createServer(serverOptions, (req, res) => {
+  const turns = new RequestTurns(MAX_CONCURRENT_GIT_BACKENDS);
+  const server = createServer(serverOptions, (req, res) =>
+    turns.enter(req.socket, (done) => {
+      let released = false;
+      const release = (): void => {
+        if (released) return;
+        released = true;
+        done();
+      };
+      res.once('close', release);
+      handle(req, res);
+    }),
+  );
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const header = (name: string): string | undefined => {
       const value = req.headers[name];
       return typeof value === 'string' ? value : undefined;
@@ -131,7 +201,7 @@ export const createGitServer = (engine: CredentialEngine, options: GitServerOpti
       },
       () => res.destroy(),
     );
-  });
+  };
   server.timeout = limits.idleTimeoutMs;
   gateConnections(server, { maxConnections: limits.maxConnections, refusal: SERVICE_UNAVAILABLE, accept: takeConnectionHandling(server) });
   return server;
