@@ -1,4 +1,5 @@
 import { ok } from 'neverthrow';
+import { createImmediateAccessKeyStore, createInMemoryAccessKeyStore } from './adapters/memory/in-memory-access-key-store.js';
 import { createImmediateStore, createInMemoryStore } from './adapters/memory/in-memory-store.js';
 import { createImmediateUserDirectory, createInMemoryUserDirectory } from './adapters/memory/in-memory-user-directory.js';
 import { cryptoRandom } from './adapters/system/crypto-random.js';
@@ -49,11 +50,15 @@ export const createCredentialEngine = (options: CredentialEngineOptions = {}): C
   }
   const random = options.random ?? cryptoRandom;
   const randomBytes = (size: number): Uint8Array => random.bytes(size);
-  // With both embedded in-memory adapters (the default), operations call their synchronous faces and never await.
-  const portsAnswerAtOnce = options.store === undefined && options.users === undefined;
+  // With every embedded in-memory adapter (the default), operations call their synchronous faces and never await.
+  const portsAnswerAtOnce = options.store === undefined && options.users === undefined && options.accessKeys === undefined;
   const ports: Ports | ImmediatePorts = portsAnswerAtOnce
-    ? { store: createImmediateStore(), users: createImmediateUserDirectory() }
-    : { store: options.store ?? createInMemoryStore(), users: options.users ?? createInMemoryUserDirectory() };
+    ? { store: createImmediateStore(), users: createImmediateUserDirectory(), accessKeys: createImmediateAccessKeyStore() }
+    : {
+        store: options.store ?? createInMemoryStore(),
+        users: options.users ?? createInMemoryUserDirectory(),
+        accessKeys: options.accessKeys ?? createInMemoryAccessKeyStore(),
+      };
   const atomicUserRemoval = atomicUserRemovalOf(ports);
   const userResolvingStore = userResolvingStoreOf(ports);
   return assembleEngine({

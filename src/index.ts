@@ -31,3 +31,19 @@ export { createSeededRandom } from './adapters/deterministic/seeded-random.js';
 export { authenticateHttpAuthorization, authenticateSaslPlain } from './app/authenticate-presented.js';
 export type { AuthenticateHttpAuthorizationRequest, AuthenticateSaslPlainRequest } from './app/authenticate-presented.js';
 export type { PresentedCredential } from './domain/presented-credential.js';
+
+export type {
+  AccessKey,
+  AccessKeyMetadata,
+  AccessKeyRecord,
+  AccessKeyStatus,
+  CreateAccessKeyRequest,
+  CreateAccessKeyResponse,
+  DeleteAccessKeyRequest,
+  ListAccessKeysRequest,
+  ListAccessKeysResponse,
+  SigningKey,
+  UpdateAccessKeyRequest,
+} from './domain/access-key.js';
+export type * from './ports/access-key-store.port.js';
+export { createInMemoryAccessKeyStore } from './adapters/memory/in-memory-access-key-store.js';

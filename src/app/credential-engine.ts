@@ -22,10 +22,21 @@ import type {
   ResetServiceSpecificCredentialResponse,
   UpdateServiceSpecificCredentialRequest,
 } from '../domain/shapes.js';
+import type {
+  CreateAccessKeyRequest,
+  CreateAccessKeyResponse,
+  DeleteAccessKeyRequest,
+  ListAccessKeysRequest,
+  ListAccessKeysResponse,
+  SigningKey,
+  UpdateAccessKeyRequest,
+} from '../domain/access-key.js';
+import type { AccessKeyStore } from '../ports/access-key-store.port.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { CredentialStore } from '../ports/credential-store.port.js';
 import type { RandomSource } from '../ports/random.port.js';
 import type { UserDirectory } from '../ports/user-directory.port.js';
+import { createAccessKey, deleteAccessKey, findSigningKey, listAccessKeys, updateAccessKey } from './access-keys.js';
 import { authenticate, authenticateApiKey } from './authenticate.js';
 import { createServiceSpecificCredential } from './create-credential.js';
 import { deleteServiceSpecificCredential } from './delete-credential.js';
@@ -41,6 +52,8 @@ export interface CredentialEngineOptions {
   readonly accountId?: string;
   readonly store?: CredentialStore;
   readonly users?: UserDirectory;
+  /** Where users' access keys are kept. Default: in memory. */
+  readonly accessKeys?: AccessKeyStore;
   readonly clock?: Clock;
   readonly random?: RandomSource;
   /** Which services accept service-specific credentials, and of which kind. Default: CodeCommit, Keyspaces, Bedrock. */
@@ -72,6 +85,15 @@ export interface CredentialEngine {
   deleteServiceSpecificCredential(request: DeleteServiceSpecificCredentialRequest, ctx?: RequestContext): ResultAsync<EmptyResponse, IamError>;
   authenticate(request: AuthenticateRequest, ctx?: RequestContext): ResultAsync<AuthenticatedPrincipal, IamError>;
   authenticateApiKey(request: AuthenticateApiKeyRequest, ctx?: RequestContext): ResultAsync<AuthenticatedPrincipal, IamError>;
+  createAccessKey(request?: CreateAccessKeyRequest, ctx?: RequestContext): ResultAsync<CreateAccessKeyResponse, IamError>;
+  listAccessKeys(request?: ListAccessKeysRequest, ctx?: RequestContext): ResultAsync<ListAccessKeysResponse, IamError>;
+  updateAccessKey(request: UpdateAccessKeyRequest, ctx?: RequestContext): ResultAsync<EmptyResponse, IamError>;
+  deleteAccessKey(request: DeleteAccessKeyRequest, ctx?: RequestContext): ResultAsync<EmptyResponse, IamError>;
+  /**
+   * Not an IAM API: the access key this engine issued with this id, with its secret and whose it is, for a SigV4 check (the endpoint
+   * and the in-process handler call it for a key id no static secret covers). Undefined when there is no such key.
+   */
+  findSigningKey(accessKeyId: string): ResultAsync<SigningKey | undefined, IamError>;
 }
 
 /**
@@ -90,4 +112,9 @@ export const assembleEngine = (deps: EngineDependencies): CredentialEngine => ({
   deleteServiceSpecificCredential: (request, ctx) => run(deps, deleteServiceSpecificCredential(deps, request, ctx)),
   authenticate: (request, ctx) => run(deps, authenticate(deps, request, ctx)),
   authenticateApiKey: (request, ctx) => run(deps, authenticateApiKey(deps, request, ctx)),
+  createAccessKey: (request = {}, ctx) => run(deps, createAccessKey(deps, request, ctx)),
+  listAccessKeys: (request = {}, ctx) => run(deps, listAccessKeys(deps, request, ctx)),
+  updateAccessKey: (request, ctx) => run(deps, updateAccessKey(deps, request, ctx)),
+  deleteAccessKey: (request, ctx) => run(deps, deleteAccessKey(deps, request, ctx)),
+  findSigningKey: (accessKeyId) => run(deps, findSigningKey(deps, accessKeyId)),
 });

@@ -1,4 +1,5 @@
 import { err, ok } from 'neverthrow';
+import { userHasAccessKeys } from '../domain/access-key.js';
 import { noSuchUser, userAlreadyExists, userHasCredentials } from '../domain/iam-error.js';
 import { decodeUserMarker, encodeUserMarker } from '../domain/marker.js';
 import type {
@@ -70,6 +71,9 @@ export function* deleteUser(deps: EngineDependencies, request: DeleteUserRequest
   const found = yield* findUser(deps, accountId.value, userName);
   if (found.isErr()) return err(found.error);
   const user = found.value;
+  // Access keys first: the DeleteUser reference lists them before Git credentials among what must go before the user does.
+  const keys = yield* answerOf(deps.ports.accessKeys.listOwnerAccessKeys(accountId.value, user.userId));
+  if (keys.length > 0) return err(userHasAccessKeys());
   // Where the directory and the store share a database (PostgreSQL, PGlite), both steps commit in one transaction: a failure
   // changes nothing.
   const atomic = deps.atomicUserRemoval;
@@ -80,6 +84,10 @@ export function* deleteUser(deps: EngineDependencies, request: DeleteUserRequest
   }
   const closed = yield* answerOf(deps.ports.store.closeOwner(accountId.value, user.userId));
   if (closed === 'has-credentials') return err(userHasCredentials());
+  // A key created since the check above (a concurrent CreateAccessKey) is refused here; the user's credential owner stays closed
+  // (for good, as below) and the user stays until its keys are deleted and DeleteUser is retried.
+  const keysClosed = yield* answerOf(deps.ports.accessKeys.closeOwner(accountId.value, user.userId));
+  if (keysClosed === 'has-access-keys') return err(userHasAccessKeys());
   // The closure is never undone: reopening the owner after a failure here could let a Create give it a credential just before a
   // concurrent DeleteUser of the same user removes it. So a failure here (ServiceFailure, outcome unknown, as after a timeout) leaves
   // the deletion decided but unfinished, and the next Create or DeleteUser of this user finishes it (`completeUserRemoval`).

@@ -1,10 +1,12 @@
+import type { AccessKeyStore } from './access-key-store.port.js';
 import type { CredentialStore } from './credential-store.port.js';
 import type { UserDirectory } from './user-directory.port.js';
 
-/** The two storage ports an operation reaches: credentials and users. */
+/** The storage ports an operation reaches: credentials, users and the users' access keys. */
 export interface Ports {
   readonly store: CredentialStore;
   readonly users: UserDirectory;
+  readonly accessKeys: AccessKeyStore;
 }
 
 /**
@@ -20,4 +22,5 @@ export type Immediate<Port> = {
 export interface ImmediatePorts {
   readonly store: Immediate<CredentialStore>;
   readonly users: Immediate<UserDirectory>;
+  readonly accessKeys: Immediate<AccessKeyStore>;
 }

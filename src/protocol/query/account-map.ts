@@ -23,6 +23,8 @@ const findAccountMapping = (map: AccountMap | undefined, accessKeyId: string | u
 export interface RequestIdentity {
   readonly accountId: string | undefined;
   readonly callerUserName: string | undefined;
+  /** The calling user's UserId, when the engine knows it (a key it issued). */
+  readonly callerUserId?: string | undefined;
 }
 
 /** The account (and calling user) of an access key id: its mapping, else `defaultAccountId`. */
