@@ -45,6 +45,7 @@ const RESOURCES = 'Policy statement must contain resources.';
 const VENDOR = 'Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.';
 const ONE_COLON = 'Actions/Condition can contain only one colon.';
 
+const VARIABLE = /\$\{[^}]*\}/g;
 const TOP_ELEMENTS = new Set(['Version', 'Id', 'Statement']);
 const STATEMENT_ELEMENTS = new Set(['Sid', 'Effect', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition', 'Principal', 'NotPrincipal']);
 const PARTITIONS = new Set(['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc']);
@@ -244,7 +245,7 @@ const resourceFormatError = (resource: string): string | undefined => {
   const resourceId = accountEnd < 0 ? '' : afterRegion.slice(accountEnd + 1);
   if (service === 'iam') {
     if (!afterService.startsWith(':')) return `IAM resource ${resource} cannot contain region information.`;
-    if (!IAM_RESOURCE_TYPES.some((type) => resourceId.startsWith(type)))
+    if (resourceId !== '*' && !IAM_RESOURCE_TYPES.some((type) => resourceId.startsWith(type)))
       return `IAM resource path must either be "*" or start with ${IAM_RESOURCE_TYPES.join(', ')}.`;
   }
   if (service === 's3' && !afterService.startsWith(':') && !resourceId.startsWith('accesspoint/'))
@@ -344,13 +345,16 @@ export const parsePolicyDocument = (text: string, options: ParsePolicyOptions = 
       }
     }
   }
+  // A policy variable stands for a value not known yet, like a wildcard; its own colons (`${aws:username}`) are not the ARN's.
+  const shapeOf = version === '2012-10-17' ? (resource: string) => resource.replace(VARIABLE, '*') : (resource: string) => resource;
   for (const key of ['Resource', 'NotResource']) {
     for (const statement of objects) {
       if (!has(statement, key)) continue;
+      const shapes = stringsOf(statement[key]).map(shapeOf);
       // IAM reports the last faulty resource of a list, reading the list in reverse order of its sorted members.
-      const resources = [...stringsOf(statement[key])].filter((resource) => resource !== '').sort().reverse();
+      const resources = shapes.filter((resource) => resource !== '').sort().reverse();
       for (const resource of resources) resourceError = resourceFormatError(resource) ?? resourceError;
-      if (resourceError === undefined && !stringsOf(statement[key]).every(legacyResourceIsValid)) return err(malformedPolicyDocument(LEGACY));
+      if (resourceError === undefined && !shapes.every(legacyResourceIsValid)) return err(malformedPolicyDocument(LEGACY));
     }
   }
 
