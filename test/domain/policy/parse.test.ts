@@ -62,7 +62,7 @@ describe('parsePolicyDocument: what IAM refuses, with its message', () => {
     expect(messageOf(withStatement({ Condition: { DateLessThan: { 'aws:CurrentTime': 'soon' } } }))).toBe('The policy failed legacy parsing');
     expect(messageOf(withStatement({ Condition: { DateLessThan: { 'aws:CurrentTime': '2020-01-01T25:00:00Z' } } }))).toBe('The policy failed legacy parsing');
     expect(messageOf(withStatement({ Condition: { DateLessThan: { 'aws:CurrentTime': '2020-01-01T10:00:00+0100' } } }))).toBe('The policy failed legacy parsing');
-    expect(messageOf(withStatement({ Resource: 'arn:aws:iam::111111111111' }))).toBe('The policy failed legacy parsing');
+    expect(messageOf(withStatement({ Resource: 'arn:aws:s3::bucket' }))).toBe('The policy failed legacy parsing');
     for (const date of ['2020-01-01', '2020-01-01T10:00:00Z', '2020-01-01T10:00:00.5Z', '2020-01-01T10:00:00+01:00', '1700000000', '2020-01-01T10:00'])
       expect(messageOf(withStatement({ Condition: { DateLessThan: { 'aws:CurrentTime': date } } }))).toBe('ok');
   });
