@@ -47,3 +47,8 @@ export type {
 } from './domain/access-key.js';
 export type * from './ports/access-key-store.port.js';
 export { createInMemoryAccessKeyStore } from './adapters/memory/in-memory-access-key-store.js';
+
+export { evaluatePolicies, parsePolicyDocument, accessDeniedMessage } from './domain/policy/index.js';
+export type * from './domain/policy/types.js';
+export type { ParsePolicyOptions } from './domain/policy/index.js';
+export type { Authorizer } from './ports/authorizer.port.js';

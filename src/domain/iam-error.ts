@@ -12,7 +12,9 @@ export type IamErrorCode =
   | 'EntityAlreadyExists'
   | 'DeleteConflict'
   | 'ServiceFailure'
-  | 'AuthenticationFailed';
+  | 'AuthenticationFailed'
+  | 'MalformedPolicyDocument'
+  | 'AccessDenied';
 
 export interface IamError {
   readonly code: IamErrorCode;
@@ -70,6 +72,12 @@ export const authenticationFailed = (detail: string): IamError => ({
   type: 'Sender',
   detail,
 });
+
+/** A policy document IAM cannot accept (`parsePolicyDocument`); the message is AWS's for the fault found. */
+export const malformedPolicyDocument = (message: string): IamError => sender('MalformedPolicyDocument', 400, message);
+
+/** An identity-based policy refused the call; the message comes from `accessDeniedMessage` (domain/policy). */
+export const accessDenied = (message: string): IamError => sender('AccessDenied', 403, message);
 
 export const isIamError = (value: unknown): value is IamError =>
   typeof value === 'object' &&
