@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type RequestListener, type Server, type ServerResponse, createServer } from 'node:http';
-import type { CredentialEngine } from '../../index.js';
+import type { CredentialEngine, Principal } from '../../index.js';
 import { type AccountMap, requestIdentity } from '../query/account-map.js';
 import { CONTROL_PATH_PREFIX, type ControlPaths, answerControlPath } from './control-paths.js';
 import { type QueryRequest, type QueryResponse, answerQueryRequest, renderQueryError } from '../query/handle-query-request.js';
@@ -160,6 +160,8 @@ class Exchange {
   private more: Buffer[] | undefined;
   private settled = false;
   private verified = false;
+  /** Who is calling, when the key says (set with the account and user). */
+  principal: Principal | undefined;
 
   constructor(
     private readonly setup: ListenerSetup,
@@ -258,6 +260,7 @@ class Exchange {
       };
       if (this.accountId !== undefined) request.accountId = this.accountId;
       if (this.callerUserName !== undefined) request.callerUserName = this.callerUserName;
+      if (this.principal !== undefined) request.principal = this.principal;
       answerQueryRequest(engine, request, requestId).then(
         (answer) => this.finishOrFail(answer),
         () => this.fail(),
@@ -275,7 +278,7 @@ class Exchange {
           this.finishOrFail(refusal(outcome.error, path, requestId));
           return;
         }
-        ({ accountId: this.accountId, callerUserName: this.callerUserName } = outcome.value);
+        ({ accountId: this.accountId, callerUserName: this.callerUserName, principal: this.principal } = outcome.value);
         this.verified = true;
         try {
           this.respond(body);
@@ -346,11 +349,13 @@ export const createQueryRequestListener = (engine: CredentialEngine, options: Qu
       const requestId = newRequestId();
       // Without a map every request acts in the default account: the access key id is not even looked for. With signatures on, the
       // key id a request names counts only once its signature verifies.
-      const { accountId, callerUserName } =
+      const { accountId, callerUserName, principal } =
         signatures === undefined
           ? requestIdentity(accountMap, options.accountId, req.headers, queryString)
-          : { accountId: options.accountId, callerUserName: undefined };
-      new Exchange(setup, req, res, started, req.method ?? 'GET', path, queryString, requestId, accountId, callerUserName).start();
+          : { accountId: options.accountId, callerUserName: undefined, principal: undefined };
+      const exchange = new Exchange(setup, req, res, started, req.method ?? 'GET', path, queryString, requestId, accountId, callerUserName);
+      exchange.principal = principal;
+      exchange.start();
     } catch {
       if (!res.headersSent) res.destroy();
     }

@@ -36,7 +36,11 @@ const hasStaticKey = (keys: SecretAccessKeys, accessKeyId: string): boolean =>
   keys instanceof Map ? keys.has(accessKeyId) : Object.hasOwn(keys, accessKeyId);
 
 /** Who a request signed with an issued key acts as: the key's user, in the key's account. */
-const issuedIdentity = (key: SigningKey): RequestIdentity => ({ accountId: key.accountId, callerUserName: key.userName, callerUserId: key.userId });
+const issuedIdentity = (key: SigningKey): RequestIdentity => ({
+  accountId: key.accountId,
+  callerUserName: key.userName,
+  principal: { kind: 'user', accountId: key.accountId, arn: `arn:aws:iam::${key.accountId}:user/${key.userName}`, userName: key.userName, userId: key.userId },
+});
 
 /**
  * Verifies a request's signature against the static secrets and, for a key id none of them holds, against the access key the engine
