@@ -79,6 +79,7 @@ export function* deleteUser(deps: EngineDependencies, request: DeleteUserRequest
   const atomic = deps.atomicUserRemoval;
   if (atomic !== undefined) {
     const removed = yield* answerOf(atomic.removeUser(accountId.value, user.userName, user.userId));
+    if (removed === 'has-access-keys') return err(userHasAccessKeys());
     if (removed === 'has-credentials') return err(userHasCredentials());
     return removed === 'deleted' ? ok({}) : err(noSuchUser(userName));
   }
