@@ -8,7 +8,8 @@ import { defaultServiceCatalogue } from '../../index.js';
  * Fixtures created before the endpoint listens (`--seed <file.json>`, `startIamEndpoint({ seed })`), through the engine, so every rule
  * applies. The format (docs/testing-with-iam-service-credentials.md):
  *
- * { "accounts": { "123456789012": { "users": [ { "UserName": "alice", "Path": "/", "credentials": [
+ * { "accounts": { "123456789012": { "users": [ { "UserName": "alice", "Path": "/",
+ *     "accessKeys": [ { "AccessKeyId": "AKIA…", "SecretAccessKey": "<40 characters>", "Status": "Active" } ], "credentials": [
  *     { "ServiceName": "codecommit.amazonaws.com", "ServicePassword": "<base64 of 32 bytes>" },
  *     { "ServiceName": "bedrock.amazonaws.com", "CredentialAgeDays": 30, "ServiceCredentialSecret": "ABSK…" },
  *     { "ServiceName": "cassandra.amazonaws.com", "Status": "Inactive" } ] } ] } } }
@@ -25,6 +26,17 @@ export interface SeedUser {
   readonly UserName: string;
   readonly Path?: string;
   readonly credentials?: readonly SeedCredential[];
+  readonly accessKeys?: readonly SeedAccessKey[];
+}
+
+/**
+ * A user's access key with its id and secret fixed (a test signs requests with them): `AKIA` + 16 of [A-Z0-9], and 40 characters
+ * of [A-Za-z0-9+/] (standard base64 of 30 bytes, as this endpoint issues them). Status Active unless given.
+ */
+export interface SeedAccessKey {
+  readonly AccessKeyId: string;
+  readonly SecretAccessKey: string;
+  readonly Status?: 'Active' | 'Inactive';
 }
 
 export interface SeedCredential {
@@ -117,9 +129,9 @@ const parseCredential = (value: unknown, where: string): Result<SeedCredential, 
 
 const parseUser = (value: unknown, where: string): Result<SeedUser, string> => {
   if (!isRecord(value)) return err(`${where}: expected an object`);
-  const extra = unknownKeys(value, ['UserName', 'Path', 'credentials']);
+  const extra = unknownKeys(value, ['UserName', 'Path', 'credentials', 'accessKeys']);
   if (extra.length > 0) return err(`${where}: unknown field(s) ${extra.join(', ')}`);
-  const { UserName, Path, credentials } = value;
+  const { UserName, Path, credentials, accessKeys } = value;
   if (typeof UserName !== 'string') return err(`${where}: UserName must be a string`);
   if (Path !== undefined && typeof Path !== 'string') return err(`${where}: Path must be a string`);
   if (credentials !== undefined && !Array.isArray(credentials)) return err(`${where}: credentials must be an array`);
@@ -129,7 +141,42 @@ const parseUser = (value: unknown, where: string): Result<SeedUser, string> => {
     if (one.isErr()) return err(one.error);
     parsed.push(one.value);
   }
-  return ok({ UserName, ...(Path === undefined ? {} : { Path }), credentials: parsed });
+  if (accessKeys !== undefined && !Array.isArray(accessKeys)) return err(`${where}: accessKeys must be an array`);
+  const keys: SeedAccessKey[] = [];
+  for (const [index, key] of (accessKeys ?? []).entries()) {
+    const one = parseAccessKey(key, `${where}.accessKeys[${index}]`);
+    if (one.isErr()) return err(one.error);
+    keys.push(one.value);
+  }
+  return ok({ UserName, ...(Path === undefined ? {} : { Path }), credentials: parsed, ...(keys.length === 0 ? {} : { accessKeys: keys }) });
+};
+
+const SEED_ACCESS_KEY_ID = /^AKIA[A-Z0-9]{16}$/;
+const SEED_SECRET_ACCESS_KEY = /^[A-Za-z0-9+/]{40}$/;
+const ACCESS_KEY_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+const parseAccessKey = (value: unknown, where: string): Result<SeedAccessKey, string> => {
+  if (!isRecord(value)) return err(`${where}: expected an object`);
+  const extra = unknownKeys(value, ['AccessKeyId', 'SecretAccessKey', 'Status']);
+  if (extra.length > 0) return err(`${where}: unknown field(s) ${extra.join(', ')}`);
+  const { AccessKeyId, SecretAccessKey, Status } = value;
+  if (typeof AccessKeyId !== 'string' || !SEED_ACCESS_KEY_ID.test(AccessKeyId)) return err(`${where}: AccessKeyId must be AKIA and 16 of [A-Z0-9]`);
+  // The secret is never echoed in a message.
+  if (typeof SecretAccessKey !== 'string' || !SEED_SECRET_ACCESS_KEY.test(SecretAccessKey)) {
+    return err(`${where}: SecretAccessKey must be 40 characters of [A-Za-z0-9+/]`);
+  }
+  if (Status !== undefined && Status !== 'Active' && Status !== 'Inactive') return err(`${where}: Status must be Active or Inactive`);
+  return ok({ AccessKeyId, SecretAccessKey, ...(Status === undefined ? {} : { Status }) });
+};
+
+/**
+ * The random draws CreateAccessKey makes, in its order, that give exactly this key: the secret's 30 bytes (its base64), then a
+ * round of the id's draw whose first 16 bytes are its characters' places in the alphabet (every one usable, so they are taken in order).
+ */
+const accessKeyDraws = (key: SeedAccessKey): Uint8Array[] => {
+  const idBytes = new Uint8Array(32);
+  for (let index = 0; index < 16; index += 1) idBytes[index] = ACCESS_KEY_ID_ALPHABET.indexOf(key.AccessKeyId.charAt(4 + index));
+  return [new Uint8Array(Buffer.from(key.SecretAccessKey, 'base64')), idBytes];
 };
 
 /** Checks the shape of a seed document (what the engine cannot: field names, types, the format of fixed secrets). */
@@ -162,18 +209,24 @@ export const parseSeedDocument = (json: unknown): Result<SeedDocument, string> =
  * the fixed secret, so a mismatch can never pass silently.
  */
 export class SeedingRandom implements RandomSource {
-  private primed: Uint8Array | undefined;
+  /** Handed out in order, each to the first draw of its size once the ones before it are gone. */
+  private primed: Uint8Array[] = [];
 
   constructor(private readonly fallback: RandomSource) {}
 
   prime(bytes: Uint8Array | undefined): void {
-    this.primed = bytes;
+    this.primed = bytes === undefined ? [] : [bytes];
+  }
+
+  /** Several draws in a row (an access key's secret, then its id). */
+  primeAll(draws: readonly Uint8Array[]): void {
+    this.primed = [...draws];
   }
 
   bytes(size: number): Uint8Array {
-    const primed = this.primed;
+    const primed = this.primed[0];
     if (primed !== undefined && primed.length === size) {
-      this.primed = undefined;
+      this.primed.shift();
       return primed.slice();
     }
     return this.fallback.bytes(size);
@@ -242,9 +295,40 @@ export const applySeed = async (
           generated: wanted === undefined,
         });
       }
+      const keys = await createSeedAccessKeys(engine, user, created.value.User.UserName, ctx, random, userWhere);
+      if (keys.isErr()) return err(keys.error);
     }
   }
   return ok(seeded);
+};
+
+/** Creates a seeded user's access keys through the engine, each with its fixed id and secret (checked in the answer). */
+const createSeedAccessKeys = async (
+  engine: CredentialEngine,
+  user: SeedUser,
+  userName: string,
+  ctx: { readonly accountId: string },
+  random: SeedingRandom,
+  userWhere: string,
+): Promise<Result<void, string>> => {
+  for (const [index, key] of (user.accessKeys ?? []).entries()) {
+    const where = `${userWhere}.accessKeys[${index}] (${key.AccessKeyId})`;
+    random.primeAll(accessKeyDraws(key));
+    const outcome = await engine.createAccessKey({ UserName: userName }, ctx);
+    random.prime(undefined);
+    if (outcome.isErr()) return err(`${where}: ${outcome.error.code}: ${outcome.error.message}`);
+    const made = outcome.value.AccessKey;
+    if (made.AccessKeyId !== key.AccessKeyId || made.SecretAccessKey !== key.SecretAccessKey) {
+      // Another key already has this id (in this or another account): the engine drew another.
+      await engine.deleteAccessKey({ UserName: userName, AccessKeyId: made.AccessKeyId }, ctx);
+      return err(`${where}: this AccessKeyId is already taken`);
+    }
+    if (key.Status === 'Inactive') {
+      const updated = await engine.updateAccessKey({ UserName: userName, AccessKeyId: made.AccessKeyId, Status: 'Inactive' }, ctx);
+      if (updated.isErr()) return err(`${where}: ${updated.error.code}: ${updated.error.message}`);
+    }
+  }
+  return ok(undefined);
 };
 
 /** The startup table: seeded credentials whose secret was generated (the only place such a secret appears outside an API answer). */
