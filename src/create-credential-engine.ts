@@ -1,4 +1,6 @@
 import { ok } from 'neverthrow';
+import { awsManagedPolicies } from './adapters/aws-managed/aws-managed-policies.js';
+import { createImmediatePolicyStore, createInMemoryPolicyStore } from './adapters/memory/in-memory-policy-store.js';
 import { createImmediateStore, createInMemoryStore } from './adapters/memory/in-memory-store.js';
 import { createImmediateUserDirectory, createInMemoryUserDirectory } from './adapters/memory/in-memory-user-directory.js';
 import { cryptoRandom } from './adapters/system/crypto-random.js';
@@ -50,10 +52,14 @@ export const createCredentialEngine = (options: CredentialEngineOptions = {}): C
   const random = options.random ?? cryptoRandom;
   const randomBytes = (size: number): Uint8Array => random.bytes(size);
   // With both embedded in-memory adapters (the default), operations call their synchronous faces and never await.
-  const portsAnswerAtOnce = options.store === undefined && options.users === undefined;
+  const portsAnswerAtOnce = options.store === undefined && options.users === undefined && options.policies === undefined;
   const ports: Ports | ImmediatePorts = portsAnswerAtOnce
-    ? { store: createImmediateStore(), users: createImmediateUserDirectory() }
-    : { store: options.store ?? createInMemoryStore(), users: options.users ?? createInMemoryUserDirectory() };
+    ? { store: createImmediateStore(), users: createImmediateUserDirectory(), policies: createImmediatePolicyStore() }
+    : {
+        store: options.store ?? createInMemoryStore(),
+        users: options.users ?? createInMemoryUserDirectory(),
+        policies: options.policies ?? createInMemoryPolicyStore(),
+      };
   const atomicUserRemoval = atomicUserRemovalOf(ports);
   const userResolvingStore = userResolvingStoreOf(ports);
   return assembleEngine({
@@ -66,6 +72,7 @@ export const createCredentialEngine = (options: CredentialEngineOptions = {}): C
     randomBytes,
     newId: createIdGenerator(randomBytes),
     // A copy of the caller's catalogue, frozen: changing theirs afterwards changes nothing here.
+    awsManagedPolicies: options.awsManagedPolicies ?? awsManagedPolicies,
     services: options.services === undefined ? defaultServiceCatalogue : freezeCatalogue(options.services),
     unsupportedServiceError,
     onInternalError: options.onInternalError ?? (() => undefined),

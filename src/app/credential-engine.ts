@@ -22,7 +22,9 @@ import type {
   ResetServiceSpecificCredentialResponse,
   UpdateServiceSpecificCredentialRequest,
 } from '../domain/shapes.js';
+import type { AwsManagedPolicies } from '../ports/aws-managed-policies.port.js';
 import type { Clock } from '../ports/clock.port.js';
+import type { PolicyStore } from '../ports/policy-store.port.js';
 import type { CredentialStore } from '../ports/credential-store.port.js';
 import type { RandomSource } from '../ports/random.port.js';
 import type { UserDirectory } from '../ports/user-directory.port.js';
@@ -41,6 +43,10 @@ export interface CredentialEngineOptions {
   readonly accountId?: string;
   readonly store?: CredentialStore;
   readonly users?: UserDirectory;
+  /** Policies and groups. Default: in memory. */
+  readonly policies?: PolicyStore;
+  /** The AWS managed policies. Default: the snapshot shipped with the library (their latest versions). */
+  readonly awsManagedPolicies?: AwsManagedPolicies;
   readonly clock?: Clock;
   readonly random?: RandomSource;
   /** Which services accept service-specific credentials, and of which kind. Default: CodeCommit, Keyspaces, Bedrock. */

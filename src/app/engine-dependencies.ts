@@ -4,6 +4,7 @@ import { type IamError, invalidInput, noSuchUser, serviceFailure, type Unsupport
 import type { IdPrefix, RandomBytes } from '../domain/secrets.js';
 import type { ServiceCatalogue } from '../domain/service-catalogue.js';
 import { isUserName } from '../domain/user.js';
+import type { AwsManagedPolicies } from '../ports/aws-managed-policies.port.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { ImmediatePorts, Ports } from '../ports/immediate.port.js';
 import type { AtomicUserRemoval } from '../ports/user-removal.port.js';
@@ -42,6 +43,8 @@ export interface EngineDependencies {
   /** A new IAM unique id; fails only when the random source keeps answering bytes it cannot use. */
   readonly newId: (prefix: IdPrefix) => Result<string, Error>;
   readonly services: ServiceCatalogue;
+  /** The AWS managed policies every account may attach (`arn:aws:iam::aws:policy/…`). */
+  readonly awsManagedPolicies: AwsManagedPolicies;
   readonly unsupportedServiceError: UnsupportedServiceErrorCode;
   readonly onInternalError: (error: unknown) => void;
 }

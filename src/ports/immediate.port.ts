@@ -1,10 +1,12 @@
 import type { CredentialStore } from './credential-store.port.js';
+import type { PolicyStore } from './policy-store.port.js';
 import type { UserDirectory } from './user-directory.port.js';
 
-/** The two storage ports an operation reaches: credentials and users. */
+/** The storage ports an operation reaches: credentials, users, and policies and groups. */
 export interface Ports {
   readonly store: CredentialStore;
   readonly users: UserDirectory;
+  readonly policies: PolicyStore;
 }
 
 /**
@@ -20,4 +22,5 @@ export type Immediate<Port> = {
 export interface ImmediatePorts {
   readonly store: Immediate<CredentialStore>;
   readonly users: Immediate<UserDirectory>;
+  readonly policies: Immediate<PolicyStore>;
 }
