@@ -21,6 +21,43 @@ import type {
   ResetServiceSpecificCredentialRequest,
   ResetServiceSpecificCredentialResponse,
   UpdateServiceSpecificCredentialRequest,
+  AddUserToGroupRequest,
+  AttachGroupPolicyRequest,
+  AttachUserPolicyRequest,
+  CreateGroupRequest,
+  CreateGroupResponse,
+  CreatePolicyRequest,
+  CreatePolicyResponse,
+  DeleteGroupPolicyRequest,
+  DeleteGroupRequest,
+  DeletePolicyRequest,
+  DeleteUserPolicyRequest,
+  DetachGroupPolicyRequest,
+  DetachUserPolicyRequest,
+  GetGroupPolicyRequest,
+  GetGroupPolicyResponse,
+  GetGroupRequest,
+  GetGroupResponse,
+  GetPolicyRequest,
+  GetPolicyResponse,
+  GetPolicyVersionRequest,
+  GetPolicyVersionResponse,
+  GetUserPolicyRequest,
+  GetUserPolicyResponse,
+  ListAttachedGroupPoliciesRequest,
+  ListAttachedPoliciesResponse,
+  ListAttachedUserPoliciesRequest,
+  ListGroupPoliciesRequest,
+  ListGroupsForUserRequest,
+  ListGroupsRequest,
+  ListGroupsResponse,
+  ListPoliciesRequest,
+  ListPoliciesResponse,
+  ListPolicyNamesResponse,
+  ListUserPoliciesRequest,
+  PutGroupPolicyRequest,
+  PutUserPolicyRequest,
+  RemoveUserFromGroupRequest,
 } from '../domain/shapes.js';
 import type { AwsManagedPolicies } from '../ports/aws-managed-policies.port.js';
 import type { Clock } from '../ports/clock.port.js';
@@ -34,6 +71,9 @@ import { deleteServiceSpecificCredential } from './delete-credential.js';
 import type { EngineDependencies, RequestContext } from './engine-dependencies.js';
 import { listServiceSpecificCredentials } from './list-credentials.js';
 import { run } from './operation.js';
+import { attachUserPolicy, deleteUserPolicy, detachUserPolicy, getUserPolicy, listAttachedUserPolicies, listUserPolicies, putUserPolicy } from './user-policies.js';
+import { createPolicy, deletePolicy, getPolicy, getPolicyVersion, listPolicies } from './managed-policies.js';
+import { addUserToGroup, attachGroupPolicy, createGroup, deleteGroup, deleteGroupPolicy, detachGroupPolicy, getGroup, getGroupPolicy, listAttachedGroupPolicies, listGroupPolicies, listGroups, listGroupsForUser, putGroupPolicy, removeUserFromGroup } from './groups.js';
 import { resetServiceSpecificCredential } from './reset-credential.js';
 import { updateServiceSpecificCredential } from './update-credential.js';
 import { createUser, deleteUser, getUser, listUsers } from './users.js';
@@ -78,6 +118,34 @@ export interface CredentialEngine {
   deleteServiceSpecificCredential(request: DeleteServiceSpecificCredentialRequest, ctx?: RequestContext): ResultAsync<EmptyResponse, IamError>;
   authenticate(request: AuthenticateRequest, ctx?: RequestContext): ResultAsync<AuthenticatedPrincipal, IamError>;
   authenticateApiKey(request: AuthenticateApiKeyRequest, ctx?: RequestContext): ResultAsync<AuthenticatedPrincipal, IamError>;
+
+  // Policies and groups.
+  putUserPolicy(request: PutUserPolicyRequest, ctx?: RequestContext): ResultAsync<EmptyResponse, IamError>;
+  getUserPolicy(request: GetUserPolicyRequest, ctx?: RequestContext): ResultAsync<GetUserPolicyResponse, IamError>;
+  listUserPolicies(request: ListUserPoliciesRequest, ctx?: RequestContext): ResultAsync<ListPolicyNamesResponse, IamError>;
+  deleteUserPolicy(request: DeleteUserPolicyRequest, ctx?: RequestContext): ResultAsync<EmptyResponse, IamError>;
+  attachUserPolicy(request: AttachUserPolicyRequest, ctx?: RequestContext): ResultAsync<EmptyResponse, IamError>;
+  detachUserPolicy(request: DetachUserPolicyRequest, ctx?: RequestContext): ResultAsync<EmptyResponse, IamError>;
+  listAttachedUserPolicies(request: ListAttachedUserPoliciesRequest, ctx?: RequestContext): ResultAsync<ListAttachedPoliciesResponse, IamError>;
+  createPolicy(request: CreatePolicyRequest, ctx?: RequestContext): ResultAsync<CreatePolicyResponse, IamError>;
+  getPolicy(request: GetPolicyRequest, ctx?: RequestContext): ResultAsync<GetPolicyResponse, IamError>;
+  getPolicyVersion(request: GetPolicyVersionRequest, ctx?: RequestContext): ResultAsync<GetPolicyVersionResponse, IamError>;
+  listPolicies(request?: ListPoliciesRequest, ctx?: RequestContext): ResultAsync<ListPoliciesResponse, IamError>;
+  deletePolicy(request: DeletePolicyRequest, ctx?: RequestContext): ResultAsync<EmptyResponse, IamError>;
+  createGroup(request: CreateGroupRequest, ctx?: RequestContext): ResultAsync<CreateGroupResponse, IamError>;
+  getGroup(request: GetGroupRequest, ctx?: RequestContext): ResultAsync<GetGroupResponse, IamError>;
+  listGroups(request?: ListGroupsRequest, ctx?: RequestContext): ResultAsync<ListGroupsResponse, IamError>;
+  deleteGroup(request: DeleteGroupRequest, ctx?: RequestContext): ResultAsync<EmptyResponse, IamError>;
+  addUserToGroup(request: AddUserToGroupRequest, ctx?: RequestContext): ResultAsync<EmptyResponse, IamError>;
+  removeUserFromGroup(request: RemoveUserFromGroupRequest, ctx?: RequestContext): ResultAsync<EmptyResponse, IamError>;
+  listGroupsForUser(request: ListGroupsForUserRequest, ctx?: RequestContext): ResultAsync<ListGroupsResponse, IamError>;
+  putGroupPolicy(request: PutGroupPolicyRequest, ctx?: RequestContext): ResultAsync<EmptyResponse, IamError>;
+  getGroupPolicy(request: GetGroupPolicyRequest, ctx?: RequestContext): ResultAsync<GetGroupPolicyResponse, IamError>;
+  listGroupPolicies(request: ListGroupPoliciesRequest, ctx?: RequestContext): ResultAsync<ListPolicyNamesResponse, IamError>;
+  deleteGroupPolicy(request: DeleteGroupPolicyRequest, ctx?: RequestContext): ResultAsync<EmptyResponse, IamError>;
+  attachGroupPolicy(request: AttachGroupPolicyRequest, ctx?: RequestContext): ResultAsync<EmptyResponse, IamError>;
+  detachGroupPolicy(request: DetachGroupPolicyRequest, ctx?: RequestContext): ResultAsync<EmptyResponse, IamError>;
+  listAttachedGroupPolicies(request: ListAttachedGroupPoliciesRequest, ctx?: RequestContext): ResultAsync<ListAttachedPoliciesResponse, IamError>;
 }
 
 /**
@@ -96,4 +164,30 @@ export const assembleEngine = (deps: EngineDependencies): CredentialEngine => ({
   deleteServiceSpecificCredential: (request, ctx) => run(deps, deleteServiceSpecificCredential(deps, request, ctx)),
   authenticate: (request, ctx) => run(deps, authenticate(deps, request, ctx)),
   authenticateApiKey: (request, ctx) => run(deps, authenticateApiKey(deps, request, ctx)),
+  putUserPolicy: (request, ctx) => run(deps, putUserPolicy(deps, request, ctx)),
+  getUserPolicy: (request, ctx) => run(deps, getUserPolicy(deps, request, ctx)),
+  listUserPolicies: (request, ctx) => run(deps, listUserPolicies(deps, request, ctx)),
+  deleteUserPolicy: (request, ctx) => run(deps, deleteUserPolicy(deps, request, ctx)),
+  attachUserPolicy: (request, ctx) => run(deps, attachUserPolicy(deps, request, ctx)),
+  detachUserPolicy: (request, ctx) => run(deps, detachUserPolicy(deps, request, ctx)),
+  listAttachedUserPolicies: (request, ctx) => run(deps, listAttachedUserPolicies(deps, request, ctx)),
+  createPolicy: (request, ctx) => run(deps, createPolicy(deps, request, ctx)),
+  getPolicy: (request, ctx) => run(deps, getPolicy(deps, request, ctx)),
+  getPolicyVersion: (request, ctx) => run(deps, getPolicyVersion(deps, request, ctx)),
+  listPolicies: (request = {}, ctx) => run(deps, listPolicies(deps, request, ctx)),
+  deletePolicy: (request, ctx) => run(deps, deletePolicy(deps, request, ctx)),
+  createGroup: (request, ctx) => run(deps, createGroup(deps, request, ctx)),
+  getGroup: (request, ctx) => run(deps, getGroup(deps, request, ctx)),
+  listGroups: (request = {}, ctx) => run(deps, listGroups(deps, request, ctx)),
+  deleteGroup: (request, ctx) => run(deps, deleteGroup(deps, request, ctx)),
+  addUserToGroup: (request, ctx) => run(deps, addUserToGroup(deps, request, ctx)),
+  removeUserFromGroup: (request, ctx) => run(deps, removeUserFromGroup(deps, request, ctx)),
+  listGroupsForUser: (request, ctx) => run(deps, listGroupsForUser(deps, request, ctx)),
+  putGroupPolicy: (request, ctx) => run(deps, putGroupPolicy(deps, request, ctx)),
+  getGroupPolicy: (request, ctx) => run(deps, getGroupPolicy(deps, request, ctx)),
+  listGroupPolicies: (request, ctx) => run(deps, listGroupPolicies(deps, request, ctx)),
+  deleteGroupPolicy: (request, ctx) => run(deps, deleteGroupPolicy(deps, request, ctx)),
+  attachGroupPolicy: (request, ctx) => run(deps, attachGroupPolicy(deps, request, ctx)),
+  detachGroupPolicy: (request, ctx) => run(deps, detachGroupPolicy(deps, request, ctx)),
+  listAttachedGroupPolicies: (request, ctx) => run(deps, listAttachedGroupPolicies(deps, request, ctx)),
 });

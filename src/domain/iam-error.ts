@@ -103,6 +103,18 @@ export const limitExceeded = (quotaName: string, quota: number): IamError => sen
 export const inlinePolicyTooLarge = (holderKind: 'user' | 'group', holderName: string, maxSize: number): IamError =>
   sender('LimitExceeded', 409, `Maximum policy size of ${maxSize} bytes exceeded for ${holderKind} ${holderName}`);
 
+/** DeleteUser while the user still has inline policies, attached policies or groups, in the order IAM reports them. */
+export const userHoldsPolicies = (holds: 'inline-policies' | 'attached-policies' | 'groups'): IamError =>
+  sender(
+    'DeleteConflict',
+    409,
+    holds === 'inline-policies'
+      ? 'Cannot delete entity, must delete policies first.'
+      : holds === 'attached-policies'
+        ? 'Cannot delete entity, must detach all policies first.'
+        : 'Cannot delete entity, must remove users from group first.',
+  );
+
 export const deleteConflict = (message: string): IamError => sender('DeleteConflict', 409, message);
 
 export const malformedPolicyDocumentError = (message: string): IamError => sender('MalformedPolicyDocument', 400, message);
