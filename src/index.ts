@@ -36,3 +36,8 @@ export { createSeededRandom } from './adapters/deterministic/seeded-random.js';
 export { authenticateHttpAuthorization, authenticateSaslPlain } from './app/authenticate-presented.js';
 export type { AuthenticateHttpAuthorizationRequest, AuthenticateSaslPlainRequest } from './app/authenticate-presented.js';
 export type { PresentedCredential } from './domain/presented-credential.js';
+
+export { evaluatePolicies, parsePolicyDocument, accessDeniedMessage } from './domain/policy/index.js';
+export type * from './domain/policy/types.js';
+export type { ParsePolicyOptions } from './domain/policy/index.js';
+export type { Authorizer } from './ports/authorizer.port.js';

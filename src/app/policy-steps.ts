@@ -1,5 +1,6 @@
 import { err, ok, type Result } from 'neverthrow';
-import { type IamError, malformedPolicyDocumentError, noSuchGroup, validationError } from '../domain/iam-error.js';
+import { type IamError, noSuchGroup, validationError } from '../domain/iam-error.js';
+import { parsePolicyDocument, type PolicyDocument } from '../domain/policy/index.js';
 import { AWS_MANAGED_ACCOUNT, type GroupRecord, type ManagedPolicyRecord, parsePolicyArn } from '../domain/iam-policies.js';
 import type { EngineDependencies } from './engine-dependencies.js';
 import { answerOf, type Step } from './operation.js';
@@ -41,18 +42,8 @@ export function* findManagedPolicy(
   return ok({ record, customerPolicyName: record.policyName });
 }
 
-/**
- * Whether a document is a policy IAM accepts (its grammar and AWS's MalformedPolicyDocument messages live in `domain/policy`).
- */
-export const checkPolicyDocument = (document: string): Result<void, IamError> => {
-  try {
-    const parsed: unknown = JSON.parse(document);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return err(malformedPolicyDocumentError('Syntax errors in policy.'));
-    return ok(undefined);
-  } catch {
-    return err(malformedPolicyDocumentError('Syntax errors in policy.'));
-  }
-};
+/** Whether a document is a policy IAM accepts: MalformedPolicyDocument with AWS's message for the first fault (`domain/policy`). */
+export const checkPolicyDocument = (document: string): Result<PolicyDocument, IamError> => parsePolicyDocument(document);
 
 const MARKER_VERSION = 'p1';
 

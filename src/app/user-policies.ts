@@ -3,7 +3,7 @@ import { type IamError, inlinePolicyTooLarge, noSuchInlinePolicy, policyNotAttac
 import { encodePolicyDocument, nameKey, type PolicyHolder, POLICY_LIMITS, policySize, toAttachedPolicy } from '../domain/iam-policies.js';
 import { policyArnSpec, policyDocumentSpec, policyNameSpec, policyPathPrefixSpec } from '../domain/policy-member-specs.js';
 import type {
-  AttachedPolicy,
+  AttachedManagedPolicy,
   AttachUserPolicyRequest,
   DeleteUserPolicyRequest,
   DetachUserPolicyRequest,
@@ -141,12 +141,12 @@ export function* listAttachedPolicies(
 ): Step<Result<ListAttachedPoliciesResponse, IamError>> {
   const arns = yield* answerOf(deps.ports.policies.listAttachedPolicies(accountId, found.holder));
   const { PathPrefix: pathPrefix } = request;
-  const policies: AttachedPolicy[] = [];
+  const policies: AttachedManagedPolicy[] = [];
   for (const arn of arns) {
     const policy = toAttachedPolicy(arn);
     if (pathPrefix === undefined || pathOfArn(arn).startsWith(pathPrefix)) policies.push(policy);
   }
-  const keyOf = (policy: AttachedPolicy): string => `${nameKey(policy.PolicyName)}\u0000${policy.PolicyArn}`;
+  const keyOf = (policy: AttachedManagedPolicy): string => `${nameKey(policy.PolicyName)}\u0000${policy.PolicyArn}`;
   policies.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
   const page = pageOf(policies, keyOf, request.Marker, request.MaxItems);
   if (page.isErr()) return err(page.error);

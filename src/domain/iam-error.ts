@@ -13,7 +13,8 @@ export type IamErrorCode =
   | 'DeleteConflict'
   | 'ServiceFailure'
   | 'AuthenticationFailed'
-  | 'MalformedPolicyDocument';
+  | 'MalformedPolicyDocument'
+  | 'AccessDenied';
 
 export interface IamError {
   readonly code: IamErrorCode;
@@ -117,7 +118,11 @@ export const userHoldsPolicies = (holds: 'inline-policies' | 'attached-policies'
 
 export const deleteConflict = (message: string): IamError => sender('DeleteConflict', 409, message);
 
-export const malformedPolicyDocumentError = (message: string): IamError => sender('MalformedPolicyDocument', 400, message);
+/** A policy document IAM cannot accept (`parsePolicyDocument`); the message is AWS's for the fault found. */
+export const malformedPolicyDocument = (message: string): IamError => sender('MalformedPolicyDocument', 400, message);
+
+/** An identity-based policy refused the call; the message comes from `accessDeniedMessage` (domain/policy). */
+export const accessDenied = (message: string): IamError => sender('AccessDenied', 403, message);
 
 export const isIamError = (value: unknown): value is IamError =>
   typeof value === 'object' &&

@@ -1,5 +1,5 @@
 import { err, ok, type Result } from 'neverthrow';
-import type { AttachedPolicy as AttachedPolicyShape, Group, ManagedPolicy, PolicyVersion } from './shapes.js';
+import type { AttachedManagedPolicy, Group, ManagedPolicy, ManagedPolicyVersion } from './shapes.js';
 
 /**
  * Policies and groups as IAM keeps them: inline policies (a name and a document, held by a user or a group), customer managed
@@ -104,14 +104,14 @@ export const toManagedPolicy = (record: ManagedPolicyRecord, attachmentCount: nu
   return policy;
 };
 
-export const toPolicyVersion = (record: ManagedPolicyRecord): PolicyVersion => ({
+export const toPolicyVersion = (record: ManagedPolicyRecord): ManagedPolicyVersion => ({
   Document: encodePolicyDocument(record.document),
   VersionId: record.defaultVersionId,
   IsDefaultVersion: true,
   CreateDate: new Date(record.updateDate),
 });
 
-export const toAttachedPolicy = (arn: string): AttachedPolicyShape => {
+export const toAttachedPolicy = (arn: string): AttachedManagedPolicy => {
   const parts = parsePolicyArn(arn);
   return { PolicyName: parts.isOk() ? parts.value.policyName : arn, PolicyArn: arn };
 };

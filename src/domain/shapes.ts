@@ -237,7 +237,7 @@ export interface GetPolicyVersionRequest {
   VersionId: string;
 }
 
-export interface PolicyVersion {
+export interface ManagedPolicyVersion {
   /** URL-encoded, as IAM returns it. */
   Document: string;
   VersionId: string;
@@ -246,7 +246,7 @@ export interface PolicyVersion {
 }
 
 export interface GetPolicyVersionResponse {
-  PolicyVersion: PolicyVersion;
+  PolicyVersion: ManagedPolicyVersion;
 }
 
 export type PolicyScopeType = 'All' | 'AWS' | 'Local';
@@ -306,13 +306,13 @@ export interface ListAttachedGroupPoliciesRequest {
   MaxItems?: number;
 }
 
-export interface AttachedPolicy {
+export interface AttachedManagedPolicy {
   PolicyName: string;
   PolicyArn: string;
 }
 
 export interface ListAttachedPoliciesResponse {
-  AttachedPolicies: AttachedPolicy[];
+  AttachedPolicies: AttachedManagedPolicy[];
   Marker?: string;
   IsTruncated: boolean;
 }

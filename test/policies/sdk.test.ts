@@ -114,7 +114,7 @@ describe('policies and groups through the AWS SDK v3 over HTTP', () => {
     expect(awsPage.Policies).toHaveLength(5);
     expect(awsPage.IsTruncated).toBe(true);
     const next = await iam.send(new ListPoliciesCommand({ Scope: 'AWS', MaxItems: 5, Marker: awsPage.Marker }));
-    expect(next.Policies?.[0]?.Arn > (awsPage.Policies?.[4]?.Arn ?? '')).toBe(true);
+    expect((next.Policies?.[0]?.Arn ?? '') > (awsPage.Policies?.[4]?.Arn ?? '')).toBe(true);
     const conflict = await rejection(iam.send(new DeletePolicyCommand({ PolicyArn: arn })));
     expect(conflict).toBeInstanceOf(DeleteConflictException);
     expect(conflict.message).toBe('Cannot delete a policy attached to entities.');

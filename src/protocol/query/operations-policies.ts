@@ -1,6 +1,6 @@
 import type { ResultAsync } from 'neverthrow';
 import type {
-  AttachedPolicy,
+  AttachedManagedPolicy,
   CredentialEngine,
   Group,
   IamError,
@@ -8,7 +8,7 @@ import type {
   ListGroupsResponse,
   ListPolicyNamesResponse,
   ManagedPolicy,
-  PolicyVersion,
+  ManagedPolicyVersion,
   RequestContext,
   User,
 } from '../../index.js';
@@ -62,14 +62,14 @@ const policyXml = (p: ManagedPolicy): XmlElement => ({
   UpdateDate: xmlTimestamp(p.UpdateDate),
 });
 
-const policyVersionXml = (v: PolicyVersion): XmlElement => ({
+const policyVersionXml = (v: ManagedPolicyVersion): XmlElement => ({
   Document: v.Document,
   VersionId: v.VersionId,
   IsDefaultVersion: xmlBoolean(v.IsDefaultVersion),
   CreateDate: xmlTimestamp(v.CreateDate),
 });
 
-const attachedPolicyXml = (a: AttachedPolicy): XmlElement => ({ PolicyName: a.PolicyName, PolicyArn: a.PolicyArn });
+const attachedPolicyXml = (a: AttachedManagedPolicy): XmlElement => ({ PolicyName: a.PolicyName, PolicyArn: a.PolicyArn });
 
 /** A list of plain strings (`<PolicyNames><member>name</member></PolicyNames>`), rendered as the element lists are. */
 const stringList = (values: readonly string[]): { member: readonly XmlElement[] } => ({ member: values as unknown as readonly XmlElement[] });
