@@ -1,6 +1,7 @@
 import { ok } from 'neverthrow';
 import { awsManagedPolicies } from './adapters/aws-managed/aws-managed-policies.js';
 import { createImmediatePolicyStore, createInMemoryPolicyStore } from './adapters/memory/in-memory-policy-store.js';
+import { createImmediatePolicyAuthorizer, createPolicyAuthorizer } from './adapters/policy-authorizer/policy-authorizer.js';
 import { createImmediateStore, createInMemoryStore } from './adapters/memory/in-memory-store.js';
 import { createImmediateUserDirectory, createInMemoryUserDirectory } from './adapters/memory/in-memory-user-directory.js';
 import { cryptoRandom } from './adapters/system/crypto-random.js';
@@ -60,6 +61,13 @@ export const createCredentialEngine = (options: CredentialEngineOptions = {}): C
         users: options.users ?? createInMemoryUserDirectory(),
         policies: options.policies ?? createInMemoryPolicyStore(),
       };
+  const managed = options.awsManagedPolicies ?? awsManagedPolicies;
+  const onInternalError = options.onInternalError ?? (() => undefined);
+  const authorizer =
+    options.authorizer ??
+    (portsAnswerAtOnce
+      ? createImmediatePolicyAuthorizer({ ...(ports as ImmediatePorts), awsManagedPolicies: managed, onFailure: onInternalError })
+      : createPolicyAuthorizer({ ...(ports as Ports), awsManagedPolicies: managed, onFailure: onInternalError }));
   const atomicUserRemoval = atomicUserRemovalOf(ports);
   const userResolvingStore = userResolvingStoreOf(ports);
   return assembleEngine({
@@ -72,9 +80,10 @@ export const createCredentialEngine = (options: CredentialEngineOptions = {}): C
     randomBytes,
     newId: createIdGenerator(randomBytes),
     // A copy of the caller's catalogue, frozen: changing theirs afterwards changes nothing here.
-    awsManagedPolicies: options.awsManagedPolicies ?? awsManagedPolicies,
+    awsManagedPolicies: managed,
+    authorizer,
     services: options.services === undefined ? defaultServiceCatalogue : freezeCatalogue(options.services),
     unsupportedServiceError,
-    onInternalError: options.onInternalError ?? (() => undefined),
+    onInternalError,
   });
 };

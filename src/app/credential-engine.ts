@@ -59,6 +59,8 @@ import type {
   PutUserPolicyRequest,
   RemoveUserFromGroupRequest,
 } from '../domain/shapes.js';
+import type { AuthorizationDecision, AuthorizationRequest } from '../domain/policy/index.js';
+import type { Authorizer } from '../ports/authorizer.port.js';
 import type { AwsManagedPolicies } from '../ports/aws-managed-policies.port.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { PolicyStore } from '../ports/policy-store.port.js';
@@ -66,6 +68,7 @@ import type { CredentialStore } from '../ports/credential-store.port.js';
 import type { RandomSource } from '../ports/random.port.js';
 import type { UserDirectory } from '../ports/user-directory.port.js';
 import { authenticate, authenticateApiKey } from './authenticate.js';
+import { authorize } from './authorize.js';
 import { createServiceSpecificCredential } from './create-credential.js';
 import { deleteServiceSpecificCredential } from './delete-credential.js';
 import type { EngineDependencies, RequestContext } from './engine-dependencies.js';
@@ -87,6 +90,8 @@ export interface CredentialEngineOptions {
   readonly policies?: PolicyStore;
   /** The AWS managed policies. Default: the snapshot shipped with the library (their latest versions). */
   readonly awsManagedPolicies?: AwsManagedPolicies;
+  /** Decides what a principal may do. Default: the principal user's policies in `policies`, evaluated by `evaluatePolicies`. */
+  readonly authorizer?: Authorizer;
   readonly clock?: Clock;
   readonly random?: RandomSource;
   /** Which services accept service-specific credentials, and of which kind. Default: CodeCommit, Keyspaces, Bedrock. */
@@ -118,6 +123,13 @@ export interface CredentialEngine {
   deleteServiceSpecificCredential(request: DeleteServiceSpecificCredentialRequest, ctx?: RequestContext): ResultAsync<EmptyResponse, IamError>;
   authenticate(request: AuthenticateRequest, ctx?: RequestContext): ResultAsync<AuthenticatedPrincipal, IamError>;
   authenticateApiKey(request: AuthenticateApiKeyRequest, ctx?: RequestContext): ResultAsync<AuthenticatedPrincipal, IamError>;
+
+  /**
+   * Whether the principal may perform the action on the resource, by the engine's authorizer (by default: the user's policies in
+   * the policy store), with the statements that decided. Root principals are not restricted by identity policies: a caller that
+   * enforces does not ask for them.
+   */
+  authorize(request: AuthorizationRequest): ResultAsync<AuthorizationDecision, IamError>;
 
   // Policies and groups.
   putUserPolicy(request: PutUserPolicyRequest, ctx?: RequestContext): ResultAsync<EmptyResponse, IamError>;
@@ -164,6 +176,7 @@ export const assembleEngine = (deps: EngineDependencies): CredentialEngine => ({
   deleteServiceSpecificCredential: (request, ctx) => run(deps, deleteServiceSpecificCredential(deps, request, ctx)),
   authenticate: (request, ctx) => run(deps, authenticate(deps, request, ctx)),
   authenticateApiKey: (request, ctx) => run(deps, authenticateApiKey(deps, request, ctx)),
+  authorize: (request) => run(deps, authorize(deps, request)),
   putUserPolicy: (request, ctx) => run(deps, putUserPolicy(deps, request, ctx)),
   getUserPolicy: (request, ctx) => run(deps, getUserPolicy(deps, request, ctx)),
   listUserPolicies: (request, ctx) => run(deps, listUserPolicies(deps, request, ctx)),
