@@ -19,9 +19,14 @@ export type { Clock } from './ports/clock.port.js';
 export type { RandomSource } from './ports/random.port.js';
 export type * from './ports/credential-store.port.js';
 export type * from './ports/user-directory.port.js';
+export type * from './ports/policy-store.port.js';
+export type { AwsManagedPolicies } from './ports/aws-managed-policies.port.js';
+export type { GroupMember, GroupRecord, InlinePolicyRecord, ManagedPolicyRecord, PolicyHolder } from './domain/iam-policies.js';
 
 export { createInMemoryStore } from './adapters/memory/in-memory-store.js';
 export { createInMemoryUserDirectory } from './adapters/memory/in-memory-user-directory.js';
+export { createInMemoryPolicyStore } from './adapters/memory/in-memory-policy-store.js';
+export { awsManagedPolicies } from './adapters/aws-managed/aws-managed-policies.js';
 export { systemClock } from './adapters/system/system-clock.js';
 export { cryptoRandom } from './adapters/system/crypto-random.js';
 export { createManualClock } from './adapters/deterministic/manual-clock.js';

@@ -5,8 +5,10 @@ import type { IdPrefix, RandomBytes } from '../domain/secrets.js';
 import type { ServiceCatalogue } from '../domain/service-catalogue.js';
 import { isUserName } from '../domain/user.js';
 import type { Principal } from '../domain/policy/types.js';
+import type { Authorizer } from '../ports/authorizer.port.js';
+import type { AwsManagedPolicies } from '../ports/aws-managed-policies.port.js';
 import type { Clock } from '../ports/clock.port.js';
-import type { ImmediatePorts, Ports } from '../ports/immediate.port.js';
+import type { Immediate, ImmediatePorts, Ports } from '../ports/immediate.port.js';
 import type { AtomicUserRemoval } from '../ports/user-removal.port.js';
 import type { UserResolvingStore } from '../ports/user-resolving-store.port.js';
 
@@ -49,6 +51,13 @@ export interface EngineDependencies {
   /** A new IAM unique id; fails only when the random source keeps answering bytes it cannot use. */
   readonly newId: (prefix: IdPrefix) => Result<string, Error>;
   readonly services: ServiceCatalogue;
+  /** The AWS managed policies every account may attach (`arn:aws:iam::aws:policy/…`). */
+  readonly awsManagedPolicies: AwsManagedPolicies;
+  /**
+   * Decides whether a principal may perform an action on a resource: the embedder's own, or the default one over the policy store
+   * (`adapters/policy-authorizer`), on the synchronous face when the storage ports are.
+   */
+  readonly authorizer: Authorizer | Immediate<Authorizer>;
   readonly unsupportedServiceError: UnsupportedServiceErrorCode;
   readonly onInternalError: (error: unknown) => void;
 }

@@ -1,6 +1,6 @@
 import { err, ok } from 'neverthrow';
 import { userHasAccessKeys } from '../domain/access-key.js';
-import { noSuchUser, userAlreadyExists, userHasCredentials } from '../domain/iam-error.js';
+import { noSuchUser, userAlreadyExists, userHasCredentials, userHoldsPolicies } from '../domain/iam-error.js';
 import { decodeUserMarker, encodeUserMarker } from '../domain/marker.js';
 import type {
   CreateUserRequest,
@@ -74,6 +74,9 @@ export function* deleteUser(deps: EngineDependencies, request: DeleteUserRequest
   // Access keys first: the DeleteUser reference lists them before Git credentials among what must go before the user does.
   const keys = yield* answerOf(deps.ports.accessKeys.listOwnerAccessKeys(accountId.value, user.userId));
   if (keys.length > 0) return err(userHasAccessKeys());
+  // Policies and groups first: closing the owner below cannot be undone.
+  const holds = yield* answerOf(deps.ports.policies.userDependencies(accountId.value, user.userId));
+  if (holds !== 'none') return err(userHoldsPolicies(holds));
   // Where the directory and the store share a database (PostgreSQL, PGlite), both steps commit in one transaction: a failure
   // changes nothing.
   const atomic = deps.atomicUserRemoval;
@@ -81,7 +84,9 @@ export function* deleteUser(deps: EngineDependencies, request: DeleteUserRequest
     const removed = yield* answerOf(atomic.removeUser(accountId.value, user.userName, user.userId));
     if (removed === 'has-access-keys') return err(userHasAccessKeys());
     if (removed === 'has-credentials') return err(userHasCredentials());
-    return removed === 'deleted' ? ok({}) : err(noSuchUser(userName));
+    if (removed !== 'deleted') return err(noSuchUser(userName));
+    yield* forgetUserHoldings(deps, accountId.value, user.userId);
+    return ok({});
   }
   const closed = yield* answerOf(deps.ports.store.closeOwner(accountId.value, user.userId));
   if (closed === 'has-credentials') return err(userHasCredentials());
@@ -94,7 +99,22 @@ export function* deleteUser(deps: EngineDependencies, request: DeleteUserRequest
   // the deletion decided but unfinished, and the next Create or DeleteUser of this user finishes it (`completeUserRemoval`).
   const deleted = yield* answerOf(deps.ports.users.deleteUser(accountId.value, user.userName, user.userId));
   // false: a concurrent DeleteUser removed this user first; its owner rightly stays closed.
-  return deleted ? ok({}) : err(noSuchUser(userName));
+  if (!deleted) return err(noSuchUser(userName));
+  yield* forgetUserHoldings(deps, accountId.value, user.userId);
+  return ok({});
+}
+
+/**
+ * After a user is gone: drops what an operation racing the deletion may have given it meanwhile (an inline policy, an attachment, a
+ * membership), held under its UserId, which no user will have again. Nothing sees such entries; this only frees them, so a failure
+ * is reported and the deletion stands.
+ */
+function* forgetUserHoldings(deps: EngineDependencies, accountId: string, userId: string): Step<void> {
+  try {
+    yield* answerOf(deps.ports.policies.forgetHolder(accountId, { kind: 'user', id: userId }));
+  } catch (cause) {
+    deps.onInternalError(cause);
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { GetUserCommand, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
-import { parseSeedDocument } from '../../src/protocol/cli/seed.js';
+import { parseSeedDocument, type SeedDocument } from '../../src/protocol/cli/seed.js';
 import { startIamEndpoint } from '../../src/protocol/query/index.js';
 import { rejection } from '../protocol/helpers.js';
 import { type Key, signedClient, signer } from '../protocol/sigv4-support.js';
@@ -18,7 +18,7 @@ const seed = {
           UserName: 'alice',
           accessKeys: [
             { AccessKeyId: ALICE.accessKeyId, SecretAccessKey: ALICE.secretAccessKey },
-            { AccessKeyId: SLEEPER.accessKeyId, SecretAccessKey: SLEEPER.secretAccessKey, Status: 'Inactive' },
+            { AccessKeyId: SLEEPER.accessKeyId, SecretAccessKey: SLEEPER.secretAccessKey, Status: 'Inactive' as const },
           ],
         },
       ],
@@ -78,7 +78,7 @@ describe('--seed with access keys, and the reset path', () => {
       /unknown field\(s\) Extra/,
     );
     const twice = { AccessKeyId: ALICE.accessKeyId, SecretAccessKey: ALICE.secretAccessKey };
-    await expect(startIamEndpoint({ seed: user([twice, twice]) })).rejects.toThrow(
+    await expect(startIamEndpoint({ seed: user([twice, twice]) as SeedDocument })).rejects.toThrow(
       `--seed: accounts.${ACCOUNT}.users[0] (bob).accessKeys[1] (${ALICE.accessKeyId}): this AccessKeyId is already taken`,
     );
   });
