@@ -57,3 +57,4 @@ export { evaluatePolicies, parsePolicyDocument, accessDeniedMessage } from './do
 export type * from './domain/policy/types.js';
 export type { ParsePolicyOptions } from './domain/policy/index.js';
 export type { Authorizer } from './ports/authorizer.port.js';
+export type { ActionAuthorization, ActionCall, CallFacts } from './app/authorize-operation.js';

@@ -79,6 +79,7 @@ import type { RandomSource } from '../ports/random.port.js';
 import type { UserDirectory } from '../ports/user-directory.port.js';
 import { createAccessKey, deleteAccessKey, findSigningKey, listAccessKeys, updateAccessKey } from './access-keys.js';
 import { authenticate, authenticateApiKey } from './authenticate.js';
+import { type ActionAuthorization, type ActionCall, authorizeAction } from './authorize-operation.js';
 import { authorize } from './authorize.js';
 import { createServiceSpecificCredential } from './create-credential.js';
 import { deleteServiceSpecificCredential } from './delete-credential.js';
@@ -145,6 +146,12 @@ export interface CredentialEngine {
    * and the in-process handler call it for a key id no static secret covers). Undefined when there is no such key.
    */
   findSigningKey(accessKeyId: string): ResultAsync<SigningKey | undefined, IamError>;
+  /**
+   * Not an IAM API: whether the caller (`ctx`) may perform a Query action with these members, decided as AWS decides it before
+   * the action runs (the action's resource ARN, the condition keys, the authorizer; root never restricted). The endpoint's and the
+   * in-process handler's enforcement (`enforceIam`) call it; the action itself is not run.
+   */
+  authorizeAction(call: ActionCall, ctx?: RequestContext): ResultAsync<ActionAuthorization, IamError>;
 
   /**
    * Whether the principal may perform the action on the resource, by the engine's authorizer (by default: the user's policies in
@@ -203,6 +210,7 @@ export const assembleEngine = (deps: EngineDependencies): CredentialEngine => ({
   updateAccessKey: (request, ctx) => run(deps, updateAccessKey(deps, request, ctx)),
   deleteAccessKey: (request, ctx) => run(deps, deleteAccessKey(deps, request, ctx)),
   findSigningKey: (accessKeyId) => run(deps, findSigningKey(deps, accessKeyId)),
+  authorizeAction: (call, ctx) => run(deps, authorizeAction(deps, call, ctx)),
   authorize: (request) => run(deps, authorize(deps, request)),
   putUserPolicy: (request, ctx) => run(deps, putUserPolicy(deps, request, ctx)),
   getUserPolicy: (request, ctx) => run(deps, getUserPolicy(deps, request, ctx)),

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type RequestListener, type Server, type ServerResponse, createServer } from 'node:http';
 import type { CredentialEngine, Principal } from '../../index.js';
+import { requestedRegion } from '../query/access-key.js';
 import { type AccountMap, requestIdentity } from '../query/account-map.js';
+import type { EnforceIamOptions } from '../query/enforcement.js';
 import { CONTROL_PATH_PREFIX, type ControlPaths, answerControlPath } from './control-paths.js';
 import { type QueryRequest, type QueryResponse, answerQueryRequest, renderQueryError } from '../query/handle-query-request.js';
 import { type WireError, methodNotAllowed, requestEntityTooLarge } from '../query/wire-error.js';
@@ -46,6 +48,12 @@ export interface QueryServerOptions {
    * every path); the command and startIamEndpoint turn them on.
    */
   readonly controlPaths?: ControlPaths;
+  /**
+   * Authorise every IAM action before it runs, by the caller's policies (`on`: refuse with 403 AccessDenied; `soft`: run anyway and
+   * log what would have been refused); one line per decision goes to `enforceIam.log`. Needs `signatures`: only a verified key says
+   * who is calling. Off when absent: every answer is as without it.
+   */
+  readonly enforceIam?: EnforceIamOptions;
 }
 
 export interface SignatureOptions {
@@ -138,6 +146,7 @@ interface ListenerSetup {
   readonly authenticatePath: string | undefined;
   readonly controls: ControlPaths | undefined;
   readonly signatures: SignatureCheck | undefined;
+  readonly enforceIam: EnforceIamOptions | undefined;
 }
 
 interface SignatureCheck {
@@ -261,7 +270,13 @@ class Exchange {
       if (this.accountId !== undefined) request.accountId = this.accountId;
       if (this.callerUserName !== undefined) request.callerUserName = this.callerUserName;
       if (this.principal !== undefined) request.principal = this.principal;
-      answerQueryRequest(engine, request, requestId).then(
+      const enforceIam = this.setup.enforceIam;
+      if (enforceIam !== undefined) {
+        request.sourceIp = req.socket.remoteAddress;
+        request.secureTransport = (req.socket as { encrypted?: boolean }).encrypted === true;
+        request.region = requestedRegion(req.headers, this.queryString);
+      }
+      answerQueryRequest(engine, request, requestId, enforceIam).then(
         (answer) => this.finishOrFail(answer),
         () => this.fail(),
       );
@@ -337,7 +352,18 @@ export const createQueryRequestListener = (engine: CredentialEngine, options: Qu
           accountMap,
           defaultAccountId: options.accountId,
         };
-  const setup: ListenerSetup = { engine, limit, log, authenticatePath: options.authenticatePath, signatures, controls: options.controlPaths };
+  if (options.enforceIam !== undefined && signatures === undefined) {
+    throw new TypeError('createQueryRequestListener: enforceIam needs signatures (only a verified key says who is calling)');
+  }
+  const setup: ListenerSetup = {
+    engine,
+    limit,
+    log,
+    authenticatePath: options.authenticatePath,
+    signatures,
+    controls: options.controlPaths,
+    enforceIam: options.enforceIam,
+  };
 
   return (req, res) => {
     try {
