@@ -4,6 +4,7 @@ import { isUserName } from '../../domain/user.js';
 import { DEFAULT_ACCOUNT_ID, type UnsupportedServiceErrorCode } from '../../index.js';
 import { isAccessKeyId } from '../query/access-key.js';
 import { type AccountMapping, DEFAULT_AUTHENTICATE_PATH, DEFAULT_MAX_BODY_BYTES } from '../http/index.js';
+import { type EnforceIamMode, isEnforceIamMode } from '../query/enforcement.js';
 import { type SeedDocument, parseSeedDocument } from './seed.js';
 
 export type StoreChoice =
@@ -26,6 +27,8 @@ export interface ServeConfig {
   readonly secretAccessKeys?: ReadonlyMap<string, string>;
   /** `--verify-signatures`: every request must be signed (SigV4) by one of secretAccessKeys. */
   readonly verifySignatures?: true;
+  /** `--enforce-iam on|soft`: authorise every action by the caller's policies (needs verifySignatures). Off when absent. */
+  readonly enforceIam?: EnforceIamMode;
   /** The clock signatures are judged by (startIamEndpoint's `signatures.now`, for tests). Default: the system clock. */
   readonly signatureClock?: () => Date;
   /** The service front doors asked for (--git-port/--git-root, --bedrock-port, --keyspaces-port); absent when none is. */
@@ -73,6 +76,8 @@ Options:
   --verify-signatures           every request (every path) must be signed with AWS Signature Version 4 for service iam by one
                                 of the keys given with secrets, within 15 minutes; else IAM's error (MissingAuthenticationToken,
                                 InvalidClientTokenId, SignatureDoesNotMatch, IncompleteSignature, RequestExpired)
+  --enforce-iam <on|soft>       authorise every action by the caller's IAM policies (needs --verify-signatures): on refuses
+                                with 403 AccessDenied, soft allows and logs what would be refused; one log line per decision
   --unsupported-service-error <code>
                                 NoSuchEntity (what AWS answers, default) or NotSupportedService (what the model documents)
   --store <store>               memory (default) or a postgres:// / postgresql:// connection URL
@@ -264,6 +269,7 @@ export const parseCommand = (
         'authenticate-endpoint': { type: 'boolean', default: false },
         'access-key': { type: 'string', multiple: true },
         'verify-signatures': { type: 'boolean', default: false },
+        'enforce-iam': { type: 'string' },
         'git-port': { type: 'string' },
         'git-root': { type: 'string' },
         'bedrock-port': { type: 'string' },
@@ -300,6 +306,13 @@ export const parseCommand = (
     if (values['verify-signatures'] && secrets.size === 0) {
       throw new OptionError('--verify-signatures: give at least one key with its secret (--access-key AKID=SECRET, or "secretAccessKey" in --account-map-file)');
     }
+    const enforceIam = values['enforce-iam'];
+    if (enforceIam !== undefined && enforceIam !== 'off' && !isEnforceIamMode(enforceIam)) {
+      throw new OptionError(`--enforce-iam: expected on, soft or off, got ${JSON.stringify(enforceIam)}`);
+    }
+    if (isEnforceIamMode(enforceIam) && !values['verify-signatures']) {
+      throw new OptionError('--enforce-iam needs --verify-signatures: only a verified signature says who is calling');
+    }
     return {
       kind: 'serve',
       config: {
@@ -314,6 +327,7 @@ export const parseCommand = (
         authenticateEndpoint: values['authenticate-endpoint'],
         ...(secrets.size === 0 ? {} : { secretAccessKeys: secrets }),
         ...(values['verify-signatures'] ? { verifySignatures: true as const } : {}),
+        ...(isEnforceIamMode(enforceIam) ? { enforceIam } : {}),
         ...parseFrontDoors(values),
         ...(values['no-reset'] ? { reset: false } : {}),
         ...(values.seed === undefined ? {} : { seed: readSeedFile(values.seed, readFile) }),

@@ -183,6 +183,9 @@ const openStore = async (config: ServeConfig): Promise<OpenedStore> => {
  * message) on failure. The one implementation behind the command and `startIamEndpoint`.
  */
 export const startServer = async (config: ServeConfig, io: ServeIo): Promise<RunningServer> => {
+  if (config.enforceIam !== undefined && config.verifySignatures !== true) {
+    throw new StartupError('--enforce-iam needs --verify-signatures: only a verified signature says who is calling');
+  }
   if (config.verifySignatures === true) {
     try {
       await loadSignatureV4();
@@ -220,6 +223,8 @@ export const startServer = async (config: ServeConfig, io: ServeIo): Promise<Run
     controlPaths: controls,
     ...(config.accessLog ? { log: io.log } : {}),
     ...(config.authenticateEndpoint ? { authenticatePath: DEFAULT_AUTHENTICATE_PATH } : {}),
+    // Decisions are logged whenever enforcement is on (in soft mode they are its whole point), --quiet or not.
+    ...(config.enforceIam === undefined ? {} : { enforceIam: { mode: config.enforceIam, log: io.log } }),
     ...(config.verifySignatures === true
       ? {
           signatures: {

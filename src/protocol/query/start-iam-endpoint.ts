@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { type EnforceIamMode, isEnforceIamMode } from './enforcement.js';
 import { isAccountId } from '../../domain/account.js';
 import { isSafeInteger } from '../../domain/validation.js';
 import type { UnsupportedServiceErrorCode } from '../../index.js';
@@ -28,6 +29,11 @@ export interface IamEndpointOptions {
    */
   readonly signatures?: SignatureOptions;
   readonly unsupportedServiceError?: UnsupportedServiceErrorCode;
+  /**
+   * As `--enforce-iam`: `on` authorises every action by the caller's IAM policies (403 AccessDenied when refused), `soft` allows and
+   * logs what would be refused; one line per decision goes to `log`. Needs `signatures`. Default `off`.
+   */
+  readonly enforceIam?: EnforceIamMode | 'off';
   /** `memory` (the default) or a `postgres://` / `postgresql://` connection URL (needs the optional `pg` package). */
   readonly store?: string;
   /**
@@ -132,6 +138,13 @@ const signaturesOf = (signatures: SignatureOptions): Pick<ServeConfig, 'secretAc
   };
 };
 
+const enforceIamOf = (mode: unknown, signed: boolean): Pick<ServeConfig, 'enforceIam'> => {
+  if (mode === undefined || mode === 'off') return {};
+  if (!isEnforceIamMode(mode)) throw new TypeError("startIamEndpoint: enforceIam must be 'on', 'soft' or 'off'");
+  if (!signed) throw new TypeError('startIamEndpoint: enforceIam needs signatures (only a verified key says who is calling)');
+  return { enforceIam: mode };
+};
+
 /**
  * Starts the same endpoint as `iam-service-credentials serve` (one implementation: cli/serve.ts), on a free port by default, and
  * resolves once it listens (seed created). Rejects with a TypeError for wrong options, with a StartupError when the store cannot be
@@ -155,6 +168,7 @@ export const startIamEndpoint = async (options: IamEndpointOptions = {}): Promis
     authenticateEndpoint: options.authenticateEndpoint ?? false,
     reset: options.reset !== false,
     ...(options.signatures === undefined ? {} : signaturesOf(options.signatures)),
+    ...enforceIamOf(options.enforceIam, options.signatures !== undefined),
     ...(options.frontDoors === undefined ? {} : { frontDoors: frontDoorsOf(options.frontDoors) }),
     ...(options.seed === undefined ? {} : { seed: seedOf(options.seed) }),
   };
