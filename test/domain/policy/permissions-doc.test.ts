@@ -1,0 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { expect, it } from 'vitest';
+
+/** docs/permissions.md's library example is test/examples/policy-evaluation.test.ts, byte for byte: what users copy is what runs. */
+it("docs/permissions.md's example is the file npm test runs", () => {
+  const doc = readFileSync(new URL('../../../docs/permissions.md', import.meta.url), 'utf8');
+  const example = readFileSync(new URL('../../examples/policy-evaluation.test.ts', import.meta.url), 'utf8');
+  const block = /`test\/examples\/policy-evaluation\.test\.ts`[^\n]*:\n\n```ts\n([\s\S]*?)```/.exec(doc);
+  expect(block?.[1]).toBe(example);
+});
