@@ -54,9 +54,11 @@ export const resolveTemplate = (parts: readonly TemplatePart[], context: Request
       else if (part.fallback !== undefined) value = part.fallback;
       else return undefined;
     }
-    literalRanges.push(text.length, text.length + value.length);
+    // Only a `*` or `?` needs marking as literal; a user name or account id (the usual values) has neither.
+    if (value.includes('*') || value.includes('?')) literalRanges.push(text.length, text.length + value.length);
     text += value;
   }
+  if (literalRanges.length === 0) return { text };
   const literal = new Uint8Array(text.length);
   for (let index = 0; index < literalRanges.length; index += 2) literal.fill(1, literalRanges[index], literalRanges[index + 1]);
   return { text, literal };
