@@ -2,6 +2,7 @@ import { ok } from 'neverthrow';
 import { awsManagedPolicies } from './adapters/aws-managed/aws-managed-policies.js';
 import { createImmediatePolicyStore, createInMemoryPolicyStore } from './adapters/memory/in-memory-policy-store.js';
 import { createImmediatePolicyAuthorizer, createPolicyAuthorizer } from './adapters/policy-authorizer/policy-authorizer.js';
+import { createImmediateAccessKeyStore, createInMemoryAccessKeyStore } from './adapters/memory/in-memory-access-key-store.js';
 import { createImmediateStore, createInMemoryStore } from './adapters/memory/in-memory-store.js';
 import { createImmediateUserDirectory, createInMemoryUserDirectory } from './adapters/memory/in-memory-user-directory.js';
 import { cryptoRandom } from './adapters/system/crypto-random.js';
@@ -52,13 +53,20 @@ export const createCredentialEngine = (options: CredentialEngineOptions = {}): C
   }
   const random = options.random ?? cryptoRandom;
   const randomBytes = (size: number): Uint8Array => random.bytes(size);
-  // With both embedded in-memory adapters (the default), operations call their synchronous faces and never await.
-  const portsAnswerAtOnce = options.store === undefined && options.users === undefined && options.policies === undefined;
+  // With every embedded in-memory adapter (the default), operations call their synchronous faces and never await.
+  const portsAnswerAtOnce =
+    options.store === undefined && options.users === undefined && options.accessKeys === undefined && options.policies === undefined;
   const ports: Ports | ImmediatePorts = portsAnswerAtOnce
-    ? { store: createImmediateStore(), users: createImmediateUserDirectory(), policies: createImmediatePolicyStore() }
+    ? {
+        store: createImmediateStore(),
+        users: createImmediateUserDirectory(),
+        accessKeys: createImmediateAccessKeyStore(),
+        policies: createImmediatePolicyStore(),
+      }
     : {
         store: options.store ?? createInMemoryStore(),
         users: options.users ?? createInMemoryUserDirectory(),
+        accessKeys: options.accessKeys ?? createInMemoryAccessKeyStore(),
         policies: options.policies ?? createInMemoryPolicyStore(),
       };
   const managed = options.awsManagedPolicies ?? awsManagedPolicies;

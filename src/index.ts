@@ -37,6 +37,22 @@ export { authenticateHttpAuthorization, authenticateSaslPlain } from './app/auth
 export type { AuthenticateHttpAuthorizationRequest, AuthenticateSaslPlainRequest } from './app/authenticate-presented.js';
 export type { PresentedCredential } from './domain/presented-credential.js';
 
+export type {
+  AccessKey,
+  AccessKeyMetadata,
+  AccessKeyRecord,
+  AccessKeyStatus,
+  CreateAccessKeyRequest,
+  CreateAccessKeyResponse,
+  DeleteAccessKeyRequest,
+  ListAccessKeysRequest,
+  ListAccessKeysResponse,
+  SigningKey,
+  UpdateAccessKeyRequest,
+} from './domain/access-key.js';
+export type * from './ports/access-key-store.port.js';
+export { createInMemoryAccessKeyStore } from './adapters/memory/in-memory-access-key-store.js';
+
 export { evaluatePolicies, parsePolicyDocument, accessDeniedMessage } from './domain/policy/index.js';
 export type * from './domain/policy/types.js';
 export type { ParsePolicyOptions } from './domain/policy/index.js';

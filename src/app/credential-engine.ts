@@ -62,11 +62,22 @@ import type {
 import type { AuthorizationDecision, AuthorizationRequest } from '../domain/policy/index.js';
 import type { Authorizer } from '../ports/authorizer.port.js';
 import type { AwsManagedPolicies } from '../ports/aws-managed-policies.port.js';
+import type {
+  CreateAccessKeyRequest,
+  CreateAccessKeyResponse,
+  DeleteAccessKeyRequest,
+  ListAccessKeysRequest,
+  ListAccessKeysResponse,
+  SigningKey,
+  UpdateAccessKeyRequest,
+} from '../domain/access-key.js';
+import type { AccessKeyStore } from '../ports/access-key-store.port.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { PolicyStore } from '../ports/policy-store.port.js';
 import type { CredentialStore } from '../ports/credential-store.port.js';
 import type { RandomSource } from '../ports/random.port.js';
 import type { UserDirectory } from '../ports/user-directory.port.js';
+import { createAccessKey, deleteAccessKey, findSigningKey, listAccessKeys, updateAccessKey } from './access-keys.js';
 import { authenticate, authenticateApiKey } from './authenticate.js';
 import { authorize } from './authorize.js';
 import { createServiceSpecificCredential } from './create-credential.js';
@@ -92,6 +103,8 @@ export interface CredentialEngineOptions {
   readonly awsManagedPolicies?: AwsManagedPolicies;
   /** Decides what a principal may do. Default: the principal user's policies in `policies`, evaluated by `evaluatePolicies`. */
   readonly authorizer?: Authorizer;
+  /** Where users' access keys are kept. Default: in memory. */
+  readonly accessKeys?: AccessKeyStore;
   readonly clock?: Clock;
   readonly random?: RandomSource;
   /** Which services accept service-specific credentials, and of which kind. Default: CodeCommit, Keyspaces, Bedrock. */
@@ -158,6 +171,15 @@ export interface CredentialEngine {
   attachGroupPolicy(request: AttachGroupPolicyRequest, ctx?: RequestContext): ResultAsync<EmptyResponse, IamError>;
   detachGroupPolicy(request: DetachGroupPolicyRequest, ctx?: RequestContext): ResultAsync<EmptyResponse, IamError>;
   listAttachedGroupPolicies(request: ListAttachedGroupPoliciesRequest, ctx?: RequestContext): ResultAsync<ListAttachedPoliciesResponse, IamError>;
+  createAccessKey(request?: CreateAccessKeyRequest, ctx?: RequestContext): ResultAsync<CreateAccessKeyResponse, IamError>;
+  listAccessKeys(request?: ListAccessKeysRequest, ctx?: RequestContext): ResultAsync<ListAccessKeysResponse, IamError>;
+  updateAccessKey(request: UpdateAccessKeyRequest, ctx?: RequestContext): ResultAsync<EmptyResponse, IamError>;
+  deleteAccessKey(request: DeleteAccessKeyRequest, ctx?: RequestContext): ResultAsync<EmptyResponse, IamError>;
+  /**
+   * Not an IAM API: the access key this engine issued with this id, with its secret and whose it is, for a SigV4 check (the endpoint
+   * and the in-process handler call it for a key id no static secret covers). Undefined when there is no such key.
+   */
+  findSigningKey(accessKeyId: string): ResultAsync<SigningKey | undefined, IamError>;
 }
 
 /**
@@ -203,4 +225,9 @@ export const assembleEngine = (deps: EngineDependencies): CredentialEngine => ({
   attachGroupPolicy: (request, ctx) => run(deps, attachGroupPolicy(deps, request, ctx)),
   detachGroupPolicy: (request, ctx) => run(deps, detachGroupPolicy(deps, request, ctx)),
   listAttachedGroupPolicies: (request, ctx) => run(deps, listAttachedGroupPolicies(deps, request, ctx)),
+  createAccessKey: (request = {}, ctx) => run(deps, createAccessKey(deps, request, ctx)),
+  listAccessKeys: (request = {}, ctx) => run(deps, listAccessKeys(deps, request, ctx)),
+  updateAccessKey: (request, ctx) => run(deps, updateAccessKey(deps, request, ctx)),
+  deleteAccessKey: (request, ctx) => run(deps, deleteAccessKey(deps, request, ctx)),
+  findSigningKey: (accessKeyId) => run(deps, findSigningKey(deps, accessKeyId)),
 });

@@ -1,4 +1,5 @@
 import { err, ok } from 'neverthrow';
+import { userHasAccessKeys } from '../domain/access-key.js';
 import { noSuchUser, userAlreadyExists, userHasCredentials, userHoldsPolicies } from '../domain/iam-error.js';
 import { decodeUserMarker, encodeUserMarker } from '../domain/marker.js';
 import type {
@@ -70,7 +71,10 @@ export function* deleteUser(deps: EngineDependencies, request: DeleteUserRequest
   const found = yield* findUser(deps, accountId.value, userName);
   if (found.isErr()) return err(found.error);
   const user = found.value;
-  // Policies and groups first: closing the owner below cannot be undone.
+  // Access keys first: the DeleteUser reference lists them before Git credentials among what must go before the user does.
+  const keys = yield* answerOf(deps.ports.accessKeys.listOwnerAccessKeys(accountId.value, user.userId));
+  if (keys.length > 0) return err(userHasAccessKeys());
+  // Then policies and groups, before the owner is closed below: closing cannot be undone.
   const holds = yield* answerOf(deps.ports.policies.userDependencies(accountId.value, user.userId));
   if (holds !== 'none') return err(userHoldsPolicies(holds));
   // Where the directory and the store share a database (PostgreSQL, PGlite), both steps commit in one transaction: a failure
@@ -78,6 +82,7 @@ export function* deleteUser(deps: EngineDependencies, request: DeleteUserRequest
   const atomic = deps.atomicUserRemoval;
   if (atomic !== undefined) {
     const removed = yield* answerOf(atomic.removeUser(accountId.value, user.userName, user.userId));
+    if (removed === 'has-access-keys') return err(userHasAccessKeys());
     if (removed === 'has-credentials') return err(userHasCredentials());
     if (removed !== 'deleted') return err(noSuchUser(userName));
     yield* forgetUserHoldings(deps, accountId.value, user.userId);
@@ -85,6 +90,10 @@ export function* deleteUser(deps: EngineDependencies, request: DeleteUserRequest
   }
   const closed = yield* answerOf(deps.ports.store.closeOwner(accountId.value, user.userId));
   if (closed === 'has-credentials') return err(userHasCredentials());
+  // A key created since the check above (a concurrent CreateAccessKey) is refused here; the user's credential owner stays closed
+  // (for good, as below) and the user stays until its keys are deleted and DeleteUser is retried.
+  const keysClosed = yield* answerOf(deps.ports.accessKeys.closeOwner(accountId.value, user.userId));
+  if (keysClosed === 'has-access-keys') return err(userHasAccessKeys());
   // The closure is never undone: reopening the owner after a failure here could let a Create give it a credential just before a
   // concurrent DeleteUser of the same user removes it. So a failure here (ServiceFailure, outcome unknown, as after a timeout) leaves
   // the deletion decided but unfinished, and the next Create or DeleteUser of this user finishes it (`completeUserRemoval`).

@@ -1,11 +1,13 @@
+import type { AccessKeyStore } from './access-key-store.port.js';
 import type { CredentialStore } from './credential-store.port.js';
 import type { PolicyStore } from './policy-store.port.js';
 import type { UserDirectory } from './user-directory.port.js';
 
-/** The storage ports an operation reaches: credentials, users, and policies and groups. */
+/** The storage ports an operation reaches: credentials, users, the users' access keys, and policies and groups. */
 export interface Ports {
   readonly store: CredentialStore;
   readonly users: UserDirectory;
+  readonly accessKeys: AccessKeyStore;
   readonly policies: PolicyStore;
 }
 
@@ -23,4 +25,5 @@ export interface ImmediatePorts {
   readonly store: Immediate<CredentialStore>;
   readonly users: Immediate<UserDirectory>;
   readonly policies: Immediate<PolicyStore>;
+  readonly accessKeys: Immediate<AccessKeyStore>;
 }

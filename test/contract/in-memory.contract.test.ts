@@ -1,5 +1,7 @@
+import { createInMemoryAccessKeyStore } from '../../src/adapters/memory/in-memory-access-key-store.js';
 import { createInMemoryStore } from '../../src/adapters/memory/in-memory-store.js';
 import { createInMemoryUserDirectory } from '../../src/adapters/memory/in-memory-user-directory.js';
+import { describeAccessKeyStoreContract } from './access-key-store.contract.js';
 import { describeCredentialStoreContract } from './credential-store.contract.js';
 
 describeCredentialStoreContract('in-memory', async () => ({
@@ -7,3 +9,8 @@ describeCredentialStoreContract('in-memory', async () => ({
   users: createInMemoryUserDirectory(),
   dispose: async () => undefined,
 }));
+
+describeAccessKeyStoreContract('in-memory', async () => {
+  const accessKeys = createInMemoryAccessKeyStore();
+  return { accessKeys, users: createInMemoryUserDirectory(), reset: accessKeys, dispose: async () => undefined };
+});

@@ -7,6 +7,8 @@ export interface Tables {
   readonly users: string;
   readonly credentials: string;
   readonly closedOwners: string;
+  /** Users' access keys (migration 4). */
+  readonly accessKeys: string;
   readonly schemaVersion: string;
   /** The function a Create that names its user reads its state with (migration 2, its read replaced by migration 3). */
   readonly creationStateOfUser: string;
@@ -24,6 +26,7 @@ export const tablesIn = (schema: string, caller: string): Tables => {
     users: `${quoted}.users`,
     credentials: `${quoted}.credentials`,
     closedOwners: `${quoted}.closed_owners`,
+    accessKeys: `${quoted}.access_keys`,
     schemaVersion: `${quoted}.schema_version`,
     creationStateOfUser: `${quoted}.creation_state_of_user`,
   };
@@ -152,9 +155,24 @@ const migrations = (t: Tables): readonly string[] => [
   $fn$;
 
   `,
+  // Migration 4: users' access keys. The secret is kept as issued, because a SigV4 check recomputes signatures with it. Ids are
+  // unique across accounts, as AWS's are; a key is found by id alone when a signature names it.
+  `
+  CREATE TABLE ${t.accessKeys} (
+    access_key_id     text COLLATE "C" PRIMARY KEY,
+    account_id        text COLLATE "C" NOT NULL,
+    owner_id          text COLLATE "C" NOT NULL,
+    user_name         text NOT NULL,
+    secret_access_key text NOT NULL,
+    status            text NOT NULL CHECK (status IN ('Active', 'Inactive')),
+    create_date       timestamptz NOT NULL
+  );
+  -- An owner's keys: the quota, ListAccessKeys, DeleteUser's check.
+  CREATE INDEX access_keys_owner ON ${t.accessKeys} (account_id, owner_id);
+  `,
 ];
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /**
  * Brings the schema to `SCHEMA_VERSION`. Idempotent and safe to run from many processes at once: one transaction, serialized by an

@@ -1,10 +1,19 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { createInMemoryAccessKeyStore } from '../../adapters/memory/in-memory-access-key-store.js';
+import { createInMemoryPolicyStore } from '../../adapters/memory/in-memory-policy-store.js';
 import { createInMemoryStore } from '../../adapters/memory/in-memory-store.js';
 import { createInMemoryUserDirectory } from '../../adapters/memory/in-memory-user-directory.js';
 import type { SqlMaintenance } from '../../adapters/postgres/maintenance.js';
 import { cryptoRandom } from '../../adapters/system/crypto-random.js';
-import { type CredentialEngine, type CredentialStore, type UserDirectory, createCredentialEngine } from '../../index.js';
+import {
+  type AccessKeyStore,
+  type CredentialEngine,
+  type CredentialStore,
+  type PolicyStore,
+  type UserDirectory,
+  createCredentialEngine,
+} from '../../index.js';
 import type { StateReset } from '../../ports/state-reset.port.js';
 import type { ControlPaths } from '../http/control-paths.js';
 import { DEFAULT_AUTHENTICATE_PATH, createQueryServer } from '../http/index.js';
@@ -17,6 +26,8 @@ import { type FrontDoorAddresses, type RunningFrontDoors, startFrontDoors } from
 interface PostgresAdapters {
   readonly store: CredentialStore;
   readonly users: UserDirectory;
+  readonly accessKeys: AccessKeyStore;
+  readonly policies: PolicyStore;
   readonly maintenance: SqlMaintenance;
   migrate(): Promise<void>;
   close(options?: { graceMs?: number; onCutOff?: (statements: number) => void }): Promise<void>;
@@ -68,10 +79,10 @@ const controlPathsFor = (kind: string, store: StateReset, probe: () => Promise<b
   };
 };
 
-/** Resets a store and a directory together: both calls start (and, in memory, finish their work) before either is awaited. */
-const bothReset = (store: StateReset, users: StateReset): StateReset => ({
+/** Resets the in-memory adapters together: every call starts (and, in memory, finishes its work) before any is awaited. */
+const allReset = (adapters: readonly StateReset[]): StateReset => ({
   resetState: async (accountId) => {
-    await Promise.all([store.resetState(accountId), users.resetState(accountId)]);
+    await Promise.all(adapters.map((adapter) => adapter.resetState(accountId)));
   },
 });
 
@@ -125,6 +136,8 @@ interface OpenedStore {
   readonly kind: StoreChoice['kind'];
   readonly store: CredentialStore;
   readonly users: UserDirectory;
+  readonly accessKeys: AccessKeyStore;
+  readonly policies: PolicyStore;
   readonly reset: StateReset;
   /** Whether the store answers now (bounded in time); never rejects. */
   probe(): Promise<boolean>;
@@ -139,7 +152,18 @@ const openStore = async (config: ServeConfig): Promise<OpenedStore> => {
   if (config.store.kind === 'memory') {
     const store = createInMemoryStore();
     const users = createInMemoryUserDirectory();
-    return { kind: 'memory', store, users, reset: bothReset(store, users), probe: async () => true, close: async () => undefined };
+    const accessKeys = createInMemoryAccessKeyStore();
+    const policies = createInMemoryPolicyStore();
+    return {
+      kind: 'memory',
+      store,
+      users,
+      accessKeys,
+      policies,
+      reset: allReset([store, users, accessKeys, policies]),
+      probe: async () => true,
+      close: async () => undefined,
+    };
   }
   let postgres: PostgresAdapters | undefined;
   try {
@@ -149,11 +173,13 @@ const openStore = async (config: ServeConfig): Promise<OpenedStore> => {
         : await loadAdapters(PGLITE_ADAPTER, { dataDir: config.store.dataDir });
     await postgres.migrate();
     const adapters = postgres;
-    const { store, users, maintenance } = adapters;
+    const { store, users, accessKeys, policies, maintenance } = adapters;
     return {
       kind: config.store.kind,
       store,
       users,
+      accessKeys,
+      policies,
       reset: maintenance,
       probe: () => maintenance.probe(HEALTH_PROBE_MS),
       close: (options) => adapters.close(options),
@@ -186,6 +212,8 @@ export const startServer = async (config: ServeConfig, io: ServeIo): Promise<Run
     unsupportedServiceError: config.unsupportedServiceError,
     store: opened.store,
     users: opened.users,
+    accessKeys: opened.accessKeys,
+    policies: opened.policies,
     ...(seeding === undefined ? {} : { random: seeding }),
     onInternalError: (error) => io.error(`internal error (answered ServiceFailure): ${redact(error instanceof Error ? error.message : String(error), config)}`),
   });

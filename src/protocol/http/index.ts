@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type RequestListener, type Server, type ServerResponse, createServer } from 'node:http';
-import type { CredentialEngine } from '../../index.js';
-import { type AccountMap, type RequestIdentity, keyIdentity, requestIdentity } from '../query/account-map.js';
+import type { CredentialEngine, Principal } from '../../index.js';
+import { type AccountMap, requestIdentity } from '../query/account-map.js';
 import { CONTROL_PATH_PREFIX, type ControlPaths, answerControlPath } from './control-paths.js';
 import { type QueryRequest, type QueryResponse, answerQueryRequest, renderQueryError } from '../query/handle-query-request.js';
 import { type WireError, methodNotAllowed, requestEntityTooLarge } from '../query/wire-error.js';
 import { serviceFailure } from '../../domain/iam-error.js';
-import { type SecretAccessKeys, verifySignature } from '../sigv4/verify-signature.js';
+import { verifyWithIssuedKeys } from '../sigv4/issued-keys.js';
+import type { SecretAccessKeys } from '../sigv4/verify-signature.js';
 
 export type { AccountMapping } from '../query/account-map.js';
 
@@ -142,8 +143,9 @@ interface ListenerSetup {
 interface SignatureCheck {
   readonly secretAccessKeys: SecretAccessKeys;
   readonly now: () => Date;
-  /** The account and user a verified key acts as. */
-  readonly callerOf: (accessKeyId: string) => RequestIdentity;
+  /** The static keys' accounts and users (keys the engine issued act as their own users). */
+  readonly accountMap: AccountMap | undefined;
+  readonly defaultAccountId: string | undefined;
 }
 
 /**
@@ -158,6 +160,8 @@ class Exchange {
   private more: Buffer[] | undefined;
   private settled = false;
   private verified = false;
+  /** Who is calling, when the key says (set with the account and user). */
+  principal: Principal | undefined;
 
   constructor(
     private readonly setup: ListenerSetup,
@@ -256,6 +260,7 @@ class Exchange {
       };
       if (this.accountId !== undefined) request.accountId = this.accountId;
       if (this.callerUserName !== undefined) request.callerUserName = this.callerUserName;
+      if (this.principal !== undefined) request.principal = this.principal;
       answerQueryRequest(engine, request, requestId).then(
         (answer) => this.finishOrFail(answer),
         () => this.fail(),
@@ -266,13 +271,14 @@ class Exchange {
   /** Signatures on: nothing runs until the request verifies; then it acts as the key that signed it. */
   private verifyThenRespond(check: SignatureCheck, body: { readonly kind: 'ok'; readonly body: Buffer }): void {
     const { req, method, path, queryString, requestId } = this;
-    verifySignature({ method, path, queryString, headers: req.headers, body: body.body, now: check.now() }, check.secretAccessKeys).then(
+    const received = { method, path, queryString, headers: req.headers, body: body.body, now: check.now() };
+    verifyWithIssuedKeys(this.setup.engine, received, check.secretAccessKeys, check.accountMap, check.defaultAccountId).then(
       (outcome) => {
         if (outcome.isErr()) {
           this.finishOrFail(refusal(outcome.error, path, requestId));
           return;
         }
-        ({ accountId: this.accountId, callerUserName: this.callerUserName } = check.callerOf(outcome.value.accessKeyId));
+        ({ accountId: this.accountId, callerUserName: this.callerUserName, principal: this.principal } = outcome.value);
         this.verified = true;
         try {
           this.respond(body);
@@ -328,7 +334,8 @@ export const createQueryRequestListener = (engine: CredentialEngine, options: Qu
       : {
           secretAccessKeys: options.signatures.secretAccessKeys,
           now: options.signatures.now ?? (() => new Date()),
-          callerOf: (accessKeyId) => keyIdentity(accountMap, options.accountId, accessKeyId),
+          accountMap,
+          defaultAccountId: options.accountId,
         };
   const setup: ListenerSetup = { engine, limit, log, authenticatePath: options.authenticatePath, signatures, controls: options.controlPaths };
 
@@ -342,11 +349,13 @@ export const createQueryRequestListener = (engine: CredentialEngine, options: Qu
       const requestId = newRequestId();
       // Without a map every request acts in the default account: the access key id is not even looked for. With signatures on, the
       // key id a request names counts only once its signature verifies.
-      const { accountId, callerUserName } =
+      const { accountId, callerUserName, principal } =
         signatures === undefined
           ? requestIdentity(accountMap, options.accountId, req.headers, queryString)
-          : { accountId: options.accountId, callerUserName: undefined };
-      new Exchange(setup, req, res, started, req.method ?? 'GET', path, queryString, requestId, accountId, callerUserName).start();
+          : { accountId: options.accountId, callerUserName: undefined, principal: undefined };
+      const exchange = new Exchange(setup, req, res, started, req.method ?? 'GET', path, queryString, requestId, accountId, callerUserName);
+      exchange.principal = principal;
+      exchange.start();
     } catch {
       if (!res.headersSent) res.destroy();
     }

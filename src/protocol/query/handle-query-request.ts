@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { serviceFailure } from '../../domain/iam-error.js';
-import type { CredentialEngine } from '../../index.js';
+import type { CredentialEngine, Principal, RequestContext } from '../../index.js';
 import { bodyText, forEachFormPair } from './form.js';
 import { QUERY_OPERATIONS, type QueryOperation, convertMember } from './operations.js';
 import {
@@ -51,6 +51,8 @@ export interface QueryRequest {
   readonly accountId?: string | undefined;
   /** The IAM user the caller is, used where UserName may be omitted; absent (or undefined) = a non-user caller (root or role). */
   readonly callerUserName?: string | undefined;
+  /** Who is calling (root or an IAM user), when the key that signed the request says; see `RequestContext.principal`. */
+  readonly principal?: Principal | undefined;
 }
 
 export interface QueryHandlerOptions {
@@ -155,7 +157,11 @@ export const answerQueryRequest = async (engine: CredentialEngine, request: Quer
     const parsed = parseRequest(request);
     if (!parsed.ok) return renderQueryError(parsed.error, requestId, parsed.action);
     const { action, operation, input } = parsed;
-    const outcome = await operation.call(engine, input, { accountId: request.accountId, callerUserName: request.callerUserName });
+    const ctx: RequestContext =
+      request.principal === undefined
+        ? { accountId: request.accountId, callerUserName: request.callerUserName }
+        : { accountId: request.accountId, callerUserName: request.callerUserName, principal: request.principal };
+    const outcome = await operation.call(engine, input, ctx);
     if (outcome.isErr()) return renderQueryError(fromIamError(outcome.error), requestId, action);
     return {
       status: 200,

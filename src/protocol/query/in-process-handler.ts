@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { type ResultAsync, okAsync } from 'neverthrow';
 import type { CredentialEngine } from '../../index.js';
 import type { SignatureOptions } from '../http/index.js';
-import { verifySignature } from '../sigv4/verify-signature.js';
-import { type AccountMap, type RequestIdentity, keyIdentity, requestIdentity } from './account-map.js';
+import { verifyWithIssuedKeys } from '../sigv4/issued-keys.js';
+import { type AccountMap, type RequestIdentity, requestIdentity } from './account-map.js';
 import { type QueryRequest, type QueryResponse, handleQueryRequest, renderQueryError } from './handle-query-request.js';
 import { type WireError, methodNotAllowed } from './wire-error.js';
 
@@ -132,7 +132,7 @@ export const createIamRequestHandler = (engine: CredentialEngine, options: IamRe
   const identityOf = (request: SdkHttpRequest, queryString: string, body: string | Uint8Array): ResultAsync<RequestIdentity, WireError> => {
     if (signatures === undefined) return okAsync(requestIdentity(accountMap, defaultAccountId, request.headers, queryString));
     const received = { method: request.method, path: request.path, queryString, headers: request.headers, body, now: signatures.now?.() ?? new Date() };
-    return verifySignature(received, signatures.secretAccessKeys).map(({ accessKeyId }) => keyIdentity(accountMap, defaultAccountId, accessKeyId));
+    return verifyWithIssuedKeys(engine, received, signatures.secretAccessKeys, accountMap, defaultAccountId);
   };
   return {
     metadata: { handlerProtocol: 'http/1.1' },

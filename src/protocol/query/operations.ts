@@ -8,6 +8,7 @@ import type {
   User,
 } from '../../index.js';
 import { policyOperations } from './operations-policies.js';
+import { ACCESS_KEY_OPERATIONS } from './operations-access-keys.js';
 import { type XmlElement, xmlBoolean, xmlTimestamp } from './xml.js';
 
 /** How a Query parameter's text becomes a request member (the model's shape type). */
@@ -129,6 +130,7 @@ export const QUERY_OPERATIONS: Readonly<Record<string, QueryOperation>> = {
     }),
   ),
   ...policyOperations(operation),
+  ...ACCESS_KEY_OPERATIONS,
 };
 
 /** The Query actions this endpoint answers, in the order documented. */
