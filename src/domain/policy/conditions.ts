@@ -146,24 +146,26 @@ const positiveMatch = (base: ConditionOperatorBase, requestValue: string, policy
     default:
       break;
   }
-  const resolved = resolveTemplate(policyValue, context);
+  // A value without variables (the common case) is matched as written, with no substitution and nothing allocated.
+  const resolved = policyValue.parts === undefined ? policyValue.raw : resolveTemplate(policyValue.parts, context);
   if (resolved === undefined) return undefined;
+  const text = typeof resolved === 'string' ? resolved : resolved.text;
   switch (base) {
     case 'StringEquals':
     case 'BinaryEquals':
-      return resolved.text === requestValue;
+      return text === requestValue;
     case 'StringEqualsIgnoreCase':
-      return resolved.text.toLowerCase() === requestValue.toLowerCase();
+      return text.toLowerCase() === requestValue.toLowerCase();
     case 'StringLike':
-      return wildcardMatchRange(resolved.text, resolved.literal, 0, resolved.text.length, requestValue, 0, requestValue.length);
+      return wildcardMatchRange(text, typeof resolved === 'string' ? undefined : resolved.literal, 0, text.length, requestValue, 0, requestValue.length);
     case 'Bool': {
-      const policy = resolved.text.toLowerCase();
+      const policy = text.toLowerCase();
       const request = requestValue.toLowerCase();
       if ((policy !== 'true' && policy !== 'false') || (request !== 'true' && request !== 'false')) return undefined;
       return policy === request;
     }
     default:
-      return arnMatches(resolved, requestValue);
+      return arnMatches(typeof resolved === 'string' ? { text } : resolved, requestValue);
   }
 };
 

@@ -1,4 +1,4 @@
-import type { AuthorizationRequest, Template } from './types.js';
+import type { AuthorizationRequest, TemplatePart } from './types.js';
 import type { WildcardPattern } from './wildcard.js';
 
 export type ContextValue = string | readonly string[];
@@ -34,14 +34,12 @@ export class RequestContext {
 }
 
 /**
- * The template with its variables replaced by the request's values, as a pattern whose substituted and escaped characters are
+ * A template's parts (`Template.parts`: a value without variables has none, and is matched as written) with its variables replaced by the request's values, as a pattern whose substituted and escaped characters are
  * literal; undefined when a variable has no single value in the request and no default (the value then matches nothing).
  */
-export const resolveTemplate = (template: Template, context: RequestContext): WildcardPattern | undefined => {
-  const parts = template.parts;
-  if (parts === undefined) return { text: template.raw };
+export const resolveTemplate = (parts: readonly TemplatePart[], context: RequestContext): WildcardPattern | undefined => {
   let text = '';
-  let literalRanges: number[] | undefined;
+  const literalRanges: number[] = [];
   for (const part of parts) {
     if (part.kind === 'text') {
       text += part.text;
@@ -56,10 +54,11 @@ export const resolveTemplate = (template: Template, context: RequestContext): Wi
       else if (part.fallback !== undefined) value = part.fallback;
       else return undefined;
     }
-    (literalRanges ??= []).push(text.length, text.length + value.length);
+    // Only a `*` or `?` needs marking as literal; a user name or account id (the usual values) has neither.
+    if (value.includes('*') || value.includes('?')) literalRanges.push(text.length, text.length + value.length);
     text += value;
   }
-  if (literalRanges === undefined) return { text };
+  if (literalRanges.length === 0) return { text };
   const literal = new Uint8Array(text.length);
   for (let index = 0; index < literalRanges.length; index += 2) literal.fill(1, literalRanges[index], literalRanges[index + 1]);
   return { text, literal };

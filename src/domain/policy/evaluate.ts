@@ -28,7 +28,7 @@ const resourceApplies = (statement: PolicyStatement, resource: string, context: 
   const { negated, patterns } = statement.resource;
   let matched = false;
   for (const pattern of patterns) {
-    const resolved = pattern.parts === undefined ? pattern.raw : resolveTemplate(pattern, context);
+    const resolved = pattern.parts === undefined ? pattern.raw : resolveTemplate(pattern.parts, context);
     if (resolved === undefined) {
       if (negated) return false;
       continue;

@@ -14,6 +14,7 @@ export const ACTIONS = [
   'iam:ResetServiceSpecificCredential',
   'iam:UpdateServiceSpecificCredential',
   'iam:GetUser',
+  'iam:TagUser',
 ] as const;
 export const SERVICES = ['codecommit.amazonaws.com', 'bedrock.amazonaws.com', 'cassandra.amazonaws.com'] as const;
 
@@ -111,7 +112,10 @@ export interface GeneratedRequest {
   readonly context: ConditionContext;
 }
 
-/** A request by a user of its own account on a user of the same account, with some of the keys the endpoint knows. */
+/**
+ * A request by a user of its own account on a user of the same account, with some of the keys the endpoint knows. As in IAM, the
+ * credential keys exist only on CreateServiceSpecificCredential and `aws:TagKeys` only on TagUser.
+ */
 export const generatedRequest: fc.Arbitrary<GeneratedRequest> = fc
   .record({
     accountId: fc.constantFrom(...ACCOUNTS),
@@ -129,13 +133,13 @@ export const generatedRequest: fc.Arbitrary<GeneratedRequest> = fc
   })
   .map(({ accountId, userName, action, target, service, ageDays, sourceIp, secure, time, region, team, tagKeys }) => {
     const context: Record<string, string | readonly string[]> = {};
-    if (service !== undefined) context['iam:ServiceSpecificCredentialServiceName'] = service;
-    if (ageDays !== undefined) context['iam:ServiceSpecificCredentialAgeDays'] = ageDays;
+    if (service !== undefined && action === 'iam:CreateServiceSpecificCredential') context['iam:ServiceSpecificCredentialServiceName'] = service;
+    if (ageDays !== undefined && action === 'iam:CreateServiceSpecificCredential') context['iam:ServiceSpecificCredentialAgeDays'] = ageDays;
     if (sourceIp !== undefined) context['aws:SourceIp'] = sourceIp;
     if (secure !== undefined) context['aws:SecureTransport'] = secure;
     if (time !== undefined) context['aws:CurrentTime'] = time;
     if (region !== undefined) context['aws:RequestedRegion'] = region;
     if (team !== undefined) context['aws:PrincipalTag/team'] = team;
-    if (tagKeys !== undefined && tagKeys.length > 0) context['aws:TagKeys'] = tagKeys;
+    if (tagKeys !== undefined && action === 'iam:TagUser') context['aws:TagKeys'] = tagKeys;
     return { accountId, userName, action, resource: `arn:aws:iam::${accountId}:user/${target}`, context };
   });

@@ -205,6 +205,7 @@ describe('condition operators', () => {
     expect(conditionHolds({ Null: { 'aws:SourceIp': 'true' } }, { 'aws:SourceIp': '10.0.0.1' })).toBe(false);
     expect(conditionHolds({ Null: { 'aws:SourceIp': false } }, { 'aws:SourceIp': '10.0.0.1' })).toBe(true);
     expect(conditionHolds({ Null: { 'aws:SourceIp': 'false' } }, {})).toBe(false);
+    expect(conditionHolds({ Null: { 'aws:TagKeys': 'false' } }, { 'aws:TagKeys': [] })).toBe(true);
   });
 
   it('a missing key: positive operators fail, negated ones and …IfExists hold', () => {

@@ -4,9 +4,9 @@ import { evaluatePolicies } from '../../../src/domain/policy/index.js';
 import type { AttachedPolicy, AuthorizationRequest, ConditionContext } from '../../../src/domain/policy/index.js';
 import { wildcardMatch, wildcardMatchText } from '../../../src/domain/policy/wildcard.js';
 import { conditionBlock, generatedRequest, policyJson, statementJson, type GeneratedRequest, type StatementJson } from './arbitraries.js';
-import { conditionHolds, policy, request, user } from './support.js';
+import { conditionHolds, policy, propertyRuns, request, user } from './support.js';
 
-const RUNS = { numRuns: 300 };
+const RUNS = propertyRuns(300);
 
 const toRequest = (generated: GeneratedRequest): AuthorizationRequest =>
   request(user(generated.userName, generated.accountId), generated.action, generated.resource, generated.context);
@@ -143,7 +143,7 @@ describe('evaluatePolicies: the rules, as properties', () => {
         expect(evaluatePolicies(req, attached)).toEqual(first);
         expect({ req, attached }).toEqual(snapshot);
       }),
-      { numRuns: 100 },
+      propertyRuns(100),
     );
   });
 });
@@ -359,7 +359,7 @@ describe('wildcard matching', () => {
       fc.property(patternText, valueText, (pattern, value) => {
         expect(wildcardMatchText(pattern, value)).toBe(referenceMatch(pattern, value));
       }),
-      { numRuns: 3000 },
+      propertyRuns(3000),
     );
   });
 
@@ -373,7 +373,7 @@ describe('wildcard matching', () => {
         const expected = referenceMatch(escape(pattern, (i) => literal[i] === 1), escape(value, () => true));
         expect(wildcardMatch({ text: pattern, literal }, value)).toBe(expected);
       }),
-      { numRuns: 3000 },
+      propertyRuns(3000),
     );
   });
 });

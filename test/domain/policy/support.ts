@@ -37,3 +37,9 @@ export const decide = (req: AuthorizationRequest, ...policies: AttachedPolicy[])
 export const conditionHolds = (condition: Record<string, Record<string, unknown>>, context: ConditionContext, principal: Principal = user('alice')): boolean =>
   decide(request(principal, 'iam:GetUser', userArn('alice'), context), statementPolicy({ Effect: 'Allow', Action: '*', Resource: '*', Condition: condition })) ===
   'allow';
+
+/**
+ * fast-check's run count for a property: `runs`, or fewer when POLICY_PROPERTY_RUNS says so. The mutation run (StrykerJS runs the
+ * covering tests once per mutant) sets it low; `npm test` runs every property in full.
+ */
+export const propertyRuns = (runs: number): { numRuns: number } => ({ numRuns: Math.min(runs, Number(process.env['POLICY_PROPERTY_RUNS'] ?? runs)) });
