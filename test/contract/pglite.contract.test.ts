@@ -11,6 +11,7 @@ import { afterAll } from 'vitest';
 import { createPGliteRunner } from '../../src/adapters/pglite/pglite-runner.js';
 import { createSqlAdapters } from '../../src/adapters/postgres/sql-adapters.js';
 import { describeAccessKeyStoreContract } from './access-key-store.contract.js';
+import { describePolicyStoreContract } from './policy-store.contract.js';
 import { describeCredentialStoreContract, describeUserResolvingStoreContract } from './credential-store.contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'iam-ssc-pglite-contract-'));
@@ -35,3 +36,7 @@ describeAccessKeyStoreContract('PGlite', async () => {
   const adapters = await openAdapters();
   return { ...adapters, reset: adapters.maintenance };
 }, { atomicUserRemoval: true });
+describePolicyStoreContract('PGlite', async () => {
+  const adapters = await openAdapters();
+  return { ...adapters, reset: adapters.maintenance };
+});

@@ -1,5 +1,6 @@
 import type { AtomicUserRemoval } from '../../src/ports/user-removal.port.js';
 import { describeAccessKeyStoreContract } from '../contract/access-key-store.contract.js';
+import { describePolicyStoreContract } from '../contract/policy-store.contract.js';
 import { describeCredentialStoreContract, describeUserResolvingStoreContract, type UserResolvingAdapters } from '../contract/credential-store.contract.js';
 import { openTestAdapters } from './database.js';
 
@@ -10,3 +11,7 @@ describeAccessKeyStoreContract('PostgreSQL', async () => {
   const adapters = await openTestAdapters('contract');
   return { ...adapters, users: adapters.users as typeof adapters.users & Partial<AtomicUserRemoval>, reset: adapters.maintenance };
 }, { atomicUserRemoval: true });
+describePolicyStoreContract('PostgreSQL', async () => {
+  const adapters = await openTestAdapters('contract');
+  return { ...adapters, reset: adapters.maintenance };
+});

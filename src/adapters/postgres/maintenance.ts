@@ -17,7 +17,9 @@ export interface SqlMaintenance extends StateReset {
 export const createSqlMaintenance = (runner: QueryRunner, tables: ReturnType<typeof tablesIn>): SqlMaintenance => ({
   async resetState(accountId?: string) {
     if (accountId === undefined) {
-      await runner.query(`TRUNCATE ${tables.credentials}, ${tables.users}, ${tables.closedOwners}, ${tables.accessKeys}`);
+      await runner.query(
+        `TRUNCATE ${tables.credentials}, ${tables.users}, ${tables.closedOwners}, ${tables.accessKeys}, ${tables.inlinePolicies}, ${tables.managedPolicies}, ${tables.policyAttachments}, ${tables.groups}, ${tables.groupMembers}`,
+      );
       return;
     }
     if (!isAccountId(accountId)) throw new TypeError('resetState: accountId must be 12 digits');
@@ -27,6 +29,9 @@ export const createSqlMaintenance = (runner: QueryRunner, tables: ReturnType<typ
       await session.query(`DELETE FROM ${tables.users} WHERE account_id = $1`, [accountId]);
       await session.query(`DELETE FROM ${tables.closedOwners} WHERE account_id = $1`, [accountId]);
       await session.query(`DELETE FROM ${tables.accessKeys} WHERE account_id = $1`, [accountId]);
+      for (const table of [tables.inlinePolicies, tables.managedPolicies, tables.policyAttachments, tables.groups, tables.groupMembers]) {
+        await session.query(`DELETE FROM ${table} WHERE account_id = $1`, [accountId]);
+      }
       await session.query('COMMIT');
     });
   },

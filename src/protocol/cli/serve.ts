@@ -1,11 +1,19 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createInMemoryAccessKeyStore } from '../../adapters/memory/in-memory-access-key-store.js';
+import { createInMemoryPolicyStore } from '../../adapters/memory/in-memory-policy-store.js';
 import { createInMemoryStore } from '../../adapters/memory/in-memory-store.js';
 import { createInMemoryUserDirectory } from '../../adapters/memory/in-memory-user-directory.js';
 import type { SqlMaintenance } from '../../adapters/postgres/maintenance.js';
 import { cryptoRandom } from '../../adapters/system/crypto-random.js';
-import { type AccessKeyStore, type CredentialEngine, type CredentialStore, type UserDirectory, createCredentialEngine } from '../../index.js';
+import {
+  type AccessKeyStore,
+  type CredentialEngine,
+  type CredentialStore,
+  type PolicyStore,
+  type UserDirectory,
+  createCredentialEngine,
+} from '../../index.js';
 import type { StateReset } from '../../ports/state-reset.port.js';
 import type { ControlPaths } from '../http/control-paths.js';
 import { DEFAULT_AUTHENTICATE_PATH, createQueryServer } from '../http/index.js';
@@ -19,6 +27,7 @@ interface PostgresAdapters {
   readonly store: CredentialStore;
   readonly users: UserDirectory;
   readonly accessKeys: AccessKeyStore;
+  readonly policies: PolicyStore;
   readonly maintenance: SqlMaintenance;
   migrate(): Promise<void>;
   close(options?: { graceMs?: number; onCutOff?: (statements: number) => void }): Promise<void>;
@@ -128,6 +137,7 @@ interface OpenedStore {
   readonly store: CredentialStore;
   readonly users: UserDirectory;
   readonly accessKeys: AccessKeyStore;
+  readonly policies: PolicyStore;
   readonly reset: StateReset;
   /** Whether the store answers now (bounded in time); never rejects. */
   probe(): Promise<boolean>;
@@ -143,12 +153,14 @@ const openStore = async (config: ServeConfig): Promise<OpenedStore> => {
     const store = createInMemoryStore();
     const users = createInMemoryUserDirectory();
     const accessKeys = createInMemoryAccessKeyStore();
+    const policies = createInMemoryPolicyStore();
     return {
       kind: 'memory',
       store,
       users,
       accessKeys,
-      reset: allReset([store, users, accessKeys]),
+      policies,
+      reset: allReset([store, users, accessKeys, policies]),
       probe: async () => true,
       close: async () => undefined,
     };
@@ -161,12 +173,13 @@ const openStore = async (config: ServeConfig): Promise<OpenedStore> => {
         : await loadAdapters(PGLITE_ADAPTER, { dataDir: config.store.dataDir });
     await postgres.migrate();
     const adapters = postgres;
-    const { store, users, accessKeys, maintenance } = adapters;
+    const { store, users, accessKeys, policies, maintenance } = adapters;
     return {
       kind: config.store.kind,
       store,
       users,
       accessKeys,
+      policies,
       reset: maintenance,
       probe: () => maintenance.probe(HEALTH_PROBE_MS),
       close: (options) => adapters.close(options),
@@ -203,6 +216,7 @@ export const startServer = async (config: ServeConfig, io: ServeIo): Promise<Run
     store: opened.store,
     users: opened.users,
     accessKeys: opened.accessKeys,
+    policies: opened.policies,
     ...(seeding === undefined ? {} : { random: seeding }),
     onInternalError: (error) => io.error(`internal error (answered ServiceFailure): ${redact(error instanceof Error ? error.message : String(error), config)}`),
   });
