@@ -10,6 +10,7 @@ import {
   DeletePolicyCommand,
   DeleteServiceSpecificCredentialCommand,
   DeleteUserCommand,
+  GetUserCommand,
   type IAMClient,
   ListServiceSpecificCredentialsCommand,
   ListUsersCommand,
@@ -71,6 +72,10 @@ describe('--enforce-iam on, with the AWS SDK v3', () => {
     expect(refused.$metadata.httpStatusCode).toBe(403);
     expect(refused.message).toBe(denial('alice', 'CreateServiceSpecificCredential', `arn:aws:iam::${ACCOUNT}:user/alice`));
     expect((await root.send(new ListServiceSpecificCredentialsCommand({ UserName: 'alice' }))).ServiceSpecificCredentials).toEqual([]);
+    // Authorisation comes first: an unknown user, or a malformed name, is AccessDenied to a caller without permission.
+    const unknown = await rejection(alice.send(new GetUserCommand({ UserName: 'nobody' })));
+    expect(unknown.message).toBe(denial('alice', 'GetUser', `arn:aws:iam::${ACCOUNT}:user/nobody`));
+    expect((await rejection(alice.send(new GetUserCommand({ UserName: 'not valid!' })))).name).toBe('AccessDenied');
     expect(lines).toContain(
       `iam-authz principal=arn:aws:iam::${ACCOUNT}:user/alice action=iam:CreateServiceSpecificCredential resource=arn:aws:iam::${ACCOUNT}:user/alice decision=implicit-deny outcome=denied deciding=-`,
     );
