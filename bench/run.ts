@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --out FILE] [-- --only inproc,scale,http,moto,postgres,sigv4]`: runs every section, prints one table
+ * `npm run bench [-- --quick] [-- --out FILE] [-- --only inproc,enforce,scale,http,moto,postgres,sigv4]`: runs every section, prints one table
  * and writes the results (bench/results.json by default). See docs/performance.md for what each row means.
  */
 import { writeFileSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { runEnforcement } from './enforcement.js';
 import { runHttp } from './http.js';
 import { runInProcess } from './in-process.js';
 import type { BenchResults, ResultRow } from './lib/results.js';
@@ -25,7 +26,7 @@ const { values } = parseArgs({
 });
 const quick = values.quick === true;
 const out = values.out ?? join(dirname(fileURLToPath(import.meta.url)), 'results.json');
-const sections = new Set((values.only ?? 'inproc,scale,http,moto,postgres,sigv4').split(','));
+const sections = new Set((values.only ?? 'inproc,enforce,scale,http,moto,postgres,sigv4').split(','));
 const log = (message: string): void => {
   process.stderr.write(`[bench] ${message}\n`);
 };
@@ -41,6 +42,12 @@ if (sections.has('inproc')) {
         ? { users: 100, perBatch: 20, rounds: 1, time: 40, warmupTime: 20 }
         : { users: 10_000, perBatch: 100, rounds: 7, time: 300, warmupTime: 300 },
     )),
+  );
+}
+if (sections.has('enforce')) {
+  log('enforcement');
+  rows.push(
+    ...(await runEnforcement(quick ? { perBatch: 20, rounds: 1, time: 40, warmupTime: 20 } : { perBatch: 100, rounds: 5, time: 300, warmupTime: 200 })),
   );
 }
 if (sections.has('scale')) {
