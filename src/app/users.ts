@@ -132,6 +132,10 @@ export function* completeUserRemoval(
   // A user the store found by name lives in the store's own database, where removal is atomic.
   if (deps.atomicUserRemoval !== undefined || user.userId === undefined) return;
   try {
+    // A CreateAccessKey that ran between that DeleteUser's key check and its end gave the user a key: the user stays until the key
+    // is deleted and DeleteUser is retried, rather than leave a key behind a deleted user.
+    const keys = yield* answerOf(deps.ports.accessKeys.closeOwner(accountId, user.userId));
+    if (keys === 'has-access-keys') return;
     yield* answerOf(deps.ports.users.deleteUser(accountId, user.userName, user.userId));
   } catch (cause) {
     deps.onInternalError(cause);
