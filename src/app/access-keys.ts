@@ -31,6 +31,7 @@ import { type EngineDependencies, internalFailure, type RequestContext, resolveA
 import { findUser } from './find-user.js';
 import { answerOf, type Operation, type Step } from './operation.js';
 import { DEFAULT_MAX_ITEMS, readMarker } from './paging.js';
+import { completeUserRemoval } from './users.js';
 
 const validateCreateAccessKey = compileValidator<CreateAccessKeyRequest>([userNameSpec(false)]);
 const validateListAccessKeys = compileValidator<ListAccessKeysRequest>([userNameSpec(false), markerSpec, maxItemsSpec]);
@@ -85,8 +86,10 @@ export function* createAccessKey(deps: EngineDependencies, request: CreateAccess
         return ok({ AccessKey: toAccessKey(record) });
       case 'quota-exceeded':
         return err(accessKeyQuotaExceeded());
-      // A concurrent DeleteUser closed the user: it is gone, or about to be.
+      // A DeleteUser closed the user (its credentials and keys were checked first): it is gone, or about to be; an interrupted one
+      // is finished here, as a credential Create finishes it.
       case 'owner-closed':
+        yield* completeUserRemoval(deps, accountId, user);
         return err(noSuchUser(user.userName));
       case 'duplicate-id':
         continue;

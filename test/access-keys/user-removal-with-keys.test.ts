@@ -22,3 +22,19 @@ describe('an interrupted DeleteUser, healed forward, never leaves access keys be
     expect((await engine.getUser({ UserName: 'alice' })).isErr()).toBe(true);
   });
 });
+
+describe('a CreateAccessKey that meets a closed owner', () => {
+  it('finishes an interrupted DeleteUser (its checks passed) and answers NoSuchEntity', async () => {
+    const store = createInMemoryStore();
+    const users = createInMemoryUserDirectory();
+    const accessKeys = createInMemoryAccessKeyStore();
+    const engine = createCredentialEngine({ store, users, accessKeys });
+    const { User } = (await engine.createUser({ UserName: 'bob' }))._unsafeUnwrap();
+    // DeleteUser closed both owners, then failed before deleting the user.
+    await store.closeOwner('123456789012', User.UserId);
+    await accessKeys.closeOwner('123456789012', User.UserId);
+    const refused = await engine.createAccessKey({ UserName: 'bob' });
+    expect(refused._unsafeUnwrapErr().message).toBe('The user with name bob cannot be found.');
+    expect((await engine.getUser({ UserName: 'bob' }))._unsafeUnwrapErr().code).toBe('NoSuchEntity');
+  });
+});
