@@ -7,7 +7,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { runEnforcement } from './enforcement.js';
+import { runEnforcement, runEnforcementHttp } from './enforcement.js';
 import { runHttp } from './http.js';
 import { runInProcess } from './in-process.js';
 import type { BenchResults, ResultRow } from './lib/results.js';
@@ -48,6 +48,9 @@ if (sections.has('enforce')) {
   log('enforcement');
   rows.push(
     ...(await runEnforcement(quick ? { perBatch: 20, rounds: 1, time: 40, warmupTime: 20 } : { perBatch: 100, rounds: 5, time: 300, warmupTime: 200 })),
+    ...(await runEnforcementHttp(
+      quick ? { perBatch: 20, concurrency: 4, rounds: 1, time: 100, warmupTime: 50 } : { perBatch: 200, concurrency: 10, rounds: 3, time: 1000, warmupTime: 300 },
+    )),
   );
 }
 if (sections.has('scale')) {
