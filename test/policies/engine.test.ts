@@ -1,6 +1,27 @@
-import { describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createPGliteRunner } from '../../src/adapters/pglite/pglite-runner.js';
+import { createSqlAdapters } from '../../src/adapters/postgres/sql-adapters.js';
 import { createInMemoryPolicyStore, createInMemoryStore, createInMemoryUserDirectory, type CredentialEngineOptions } from '../../src/index.js';
 import { errOf, expectError, okOf, setup, T0 } from '../engine/support.js';
+
+// The same operations over the SQL adapter (PGlite driver): one embedded database for the file, a fresh schema per test.
+const dir = mkdtempSync(join(tmpdir(), 'iam-policies-pglite-'));
+let database: Promise<PGlite> | undefined;
+afterAll(async () => {
+  if (database !== undefined) await (await database).close();
+  rmSync(dir, { recursive: true, force: true });
+});
+const pgliteOptions = async (): Promise<CredentialEngineOptions> => {
+  const runner = createPGliteRunner(await (database ??= PGlite.create(join(dir, 'pgdata'))));
+  const adapters = createSqlAdapters(runner, { schema: `test_policies_${randomBytes(5).toString('hex')}` }, 'policies engine test');
+  await adapters.migrate();
+  return { store: adapters.store, users: adapters.users, accessKeys: adapters.accessKeys, policies: adapters.policies };
+};
 
 const DOC = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:GetUser', Resource: '*' }] });
 const SELF_MANAGE = 'arn:aws:iam::aws:policy/IAMSelfManageServiceSpecificCredentials';
@@ -11,16 +32,17 @@ const documentOfSize = (size: number): string => {
   return `  ${shell.replace('"Sid":""', `"Sid":"${'a'.repeat(size - shell.length)}"`)}\n\n`;
 };
 
-const faces: [string, CredentialEngineOptions][] = [
-  ['synchronous in-memory face', {}],
-  ['async ports', { store: createInMemoryStore(), users: createInMemoryUserDirectory(), policies: createInMemoryPolicyStore() }],
+const faces: [string, () => Promise<CredentialEngineOptions>][] = [
+  ['synchronous in-memory face', async () => ({})],
+  ['async ports', async () => ({ store: createInMemoryStore(), users: createInMemoryUserDirectory(), policies: createInMemoryPolicyStore() })],
+  ['PGlite', pgliteOptions],
 ];
 
 describe.each(faces)('policies and groups (%s)', (_face, options) => {
-  const fresh = () => setup({ ...options, ...(options.policies === undefined ? {} : { policies: createInMemoryPolicyStore(), store: createInMemoryStore(), users: createInMemoryUserDirectory() }) });
+  const fresh = async () => setup(await options());
 
   it('puts, gets (URL-encoded), lists and deletes a user inline policy; names are case-insensitive', async () => {
-    const { engine } = fresh();
+    const { engine } = await fresh();
     await okOf(engine.createUser({ UserName: 'alice' }));
     expect(await okOf(engine.putUserPolicy({ UserName: 'alice', PolicyName: 'Read', PolicyDocument: DOC }))).toEqual({});
     expect(await okOf(engine.getUserPolicy({ UserName: 'ALICE', PolicyName: 'read' }))).toEqual({
@@ -48,7 +70,7 @@ describe.each(faces)('policies and groups (%s)', (_face, options) => {
   });
 
   it('refuses a malformed document and a user that does not exist', async () => {
-    const { engine } = fresh();
+    const { engine } = await fresh();
     await expectError(engine.putUserPolicy({ UserName: 'ghost', PolicyName: 'p', PolicyDocument: DOC }), {
       code: 'NoSuchEntity',
       httpStatus: 404,
@@ -64,7 +86,7 @@ describe.each(faces)('policies and groups (%s)', (_face, options) => {
   });
 
   it("counts a user's inline policies together against 2,048 characters, white space not counted", async () => {
-    const { engine } = fresh();
+    const { engine } = await fresh();
     await okOf(engine.createUser({ UserName: 'alice' }));
     await okOf(engine.putUserPolicy({ UserName: 'alice', PolicyName: 'a', PolicyDocument: documentOfSize(1000) }));
     await okOf(engine.putUserPolicy({ UserName: 'alice', PolicyName: 'b', PolicyDocument: documentOfSize(1048) }));
@@ -83,7 +105,7 @@ describe.each(faces)('policies and groups (%s)', (_face, options) => {
   });
 
   it('creates, gets, versions, lists and deletes customer managed policies', async () => {
-    const { engine } = fresh();
+    const { engine } = await fresh();
     const { Policy } = await okOf(engine.createPolicy({ PolicyName: 'Mine', Path: '/team/', PolicyDocument: DOC, Description: 'd' }));
     expect(Policy).toEqual({
       PolicyName: 'Mine',
@@ -124,7 +146,7 @@ describe.each(faces)('policies and groups (%s)', (_face, options) => {
   });
 
   it('refuses a managed policy over 6,144 characters', async () => {
-    const { engine } = fresh();
+    const { engine } = await fresh();
     await okOf(engine.createPolicy({ PolicyName: 'fits', PolicyDocument: documentOfSize(6144) }));
     await expectError(engine.createPolicy({ PolicyName: 'big', PolicyDocument: documentOfSize(6145) }), {
       code: 'LimitExceeded',
@@ -134,7 +156,7 @@ describe.each(faces)('policies and groups (%s)', (_face, options) => {
   });
 
   it('serves the AWS managed policies with their current documents, and lists them under Scope=AWS with paging', async () => {
-    const { engine } = fresh();
+    const { engine } = await fresh();
     const { Policy } = await okOf(engine.getPolicy({ PolicyArn: SELF_MANAGE }));
     expect(Policy).toMatchObject({ PolicyName: 'IAMSelfManageServiceSpecificCredentials', Path: '/', DefaultVersionId: 'v1', AttachmentCount: 0 });
     const version = await okOf(engine.getPolicyVersion({ PolicyArn: SELF_MANAGE, VersionId: 'v1' }));
@@ -157,7 +179,7 @@ describe.each(faces)('policies and groups (%s)', (_face, options) => {
   });
 
   it('attaches AWS and customer managed policies, counts attachments, refuses DeletePolicy while attached, and OnlyAttached lists them', async () => {
-    const { engine } = fresh();
+    const { engine } = await fresh();
     await okOf(engine.createUser({ UserName: 'alice' }));
     const { Policy } = await okOf(engine.createPolicy({ PolicyName: 'Mine', PolicyDocument: DOC }));
     await okOf(engine.attachUserPolicy({ UserName: 'alice', PolicyArn: SELF_MANAGE }));
@@ -208,7 +230,7 @@ describe.each(faces)('policies and groups (%s)', (_face, options) => {
   });
 
   it('allows 10 attached policies per user and per group', async () => {
-    const { engine } = fresh();
+    const { engine } = await fresh();
     await okOf(engine.createUser({ UserName: 'alice' }));
     await okOf(engine.createGroup({ GroupName: 'devs' }));
     const arns = (await okOf(engine.listPolicies({ Scope: 'AWS', MaxItems: 11 }))).Policies.map((p) => p.Arn);
@@ -229,7 +251,7 @@ describe.each(faces)('policies and groups (%s)', (_face, options) => {
   });
 
   it('creates groups, adds members, lists both ways, and refuses DeleteGroup and DeleteUser while they hold anything', async () => {
-    const { engine } = fresh();
+    const { engine } = await fresh();
     const { User } = await okOf(engine.createUser({ UserName: 'alice' }));
     const { Group } = await okOf(engine.createGroup({ GroupName: 'Devs', Path: '/eng/' }));
     expect(Group).toEqual({
@@ -291,7 +313,7 @@ describe.each(faces)('policies and groups (%s)', (_face, options) => {
   });
 
   it('refuses DeleteUser while an inline policy remains, and a user of the same name made again starts with nothing', async () => {
-    const { engine } = fresh();
+    const { engine } = await fresh();
     await okOf(engine.createUser({ UserName: 'alice' }));
     await okOf(engine.putUserPolicy({ UserName: 'alice', PolicyName: 'p', PolicyDocument: DOC }));
     await expectError(engine.deleteUser({ UserName: 'alice' }), {
@@ -306,7 +328,7 @@ describe.each(faces)('policies and groups (%s)', (_face, options) => {
   });
 
   it('allows 10 groups per user', async () => {
-    const { engine } = fresh();
+    const { engine } = await fresh();
     await okOf(engine.createUser({ UserName: 'alice' }));
     for (let index = 0; index < 11; index += 1) await okOf(engine.createGroup({ GroupName: `g${index}` }));
     for (let index = 0; index < 10; index += 1) await okOf(engine.addUserToGroup({ GroupName: `g${index}`, UserName: 'alice' }));
@@ -322,7 +344,7 @@ describe.each(faces)('policies and groups (%s)', (_face, options) => {
   });
 
   it('validates group names with IAM message', async () => {
-    const { engine } = fresh();
+    const { engine } = await fresh();
     await expectError(engine.createGroup({ GroupName: 'bad name' }), {
       code: 'ValidationError',
       httpStatus: 400,

@@ -1,4 +1,4 @@
-import { type GroupMember, type GroupRecord, type InlinePolicyRecord, type ManagedPolicyRecord, nameKey, type PolicyHolder } from '../../domain/iam-policies.js';
+import { arnOfPolicy, type GroupMember, type GroupRecord, type InlinePolicyRecord, type ManagedPolicyRecord, nameKey, type PolicyHolder } from '../../domain/iam-policies.js';
 import type { Immediate } from '../../ports/immediate.port.js';
 import type { AttachPolicyCommand, PolicyStore, PutInlinePolicyCommand } from '../../ports/policy-store.port.js';
 import type { StateReset } from '../../ports/state-reset.port.js';
@@ -125,7 +125,7 @@ export const createImmediatePolicyStore = (): Immediate<PolicyStore & StateReset
       const key = nameKey(policyName);
       const record = policies?.managed.get(key);
       if (policies === undefined || record === undefined) return 'not-found';
-      if (isAttachedAnywhere(policies, `arn:aws:iam::${accountId}:policy${record.path}${record.policyName}`)) return 'attached';
+      if (isAttachedAnywhere(policies, arnOfPolicy(record))) return 'attached';
       policies.managed.delete(key);
       return 'deleted';
     },
