@@ -4,7 +4,7 @@ import type { CredentialEngine, Principal } from '../../index.js';
 import { requestedRegion } from '../query/access-key.js';
 import { type AccountMap, requestIdentity } from '../query/account-map.js';
 import type { EnforceIamOptions } from '../query/enforcement.js';
-import { CONTROL_PATH_PREFIX, type ControlPaths, answerControlPath } from './control-paths.js';
+import { CONTROL_PATH_PREFIX, type ControlPaths, RESET_PATH, answerControlPath } from './control-paths.js';
 import { type QueryRequest, type QueryResponse, answerQueryRequest, renderQueryError } from '../query/handle-query-request.js';
 import { type WireError, methodNotAllowed, requestEntityTooLarge } from '../query/wire-error.js';
 import { serviceFailure } from '../../domain/iam-error.js';
@@ -239,6 +239,16 @@ class Exchange {
     if (this.setup.signatures !== undefined && !this.verified && body.kind === 'ok') {
       this.verifyThenRespond(this.setup.signatures, body);
       return;
+    }
+    // With IAM enforced, only an account's root may empty the endpoint (the reset path spans every account); soft mode logs it.
+    const enforceIam = this.setup.enforceIam;
+    if (enforceIam !== undefined && controls?.reset !== undefined && this.path === RESET_PATH && this.principal?.kind !== 'root') {
+      const who = this.principal?.arn ?? 'an unmapped key';
+      enforceIam.log?.(`iam-authz principal=${loggable(who)} action=reset-path resource=* decision=implicit-deny outcome=${enforceIam.mode === 'on' ? 'denied' : 'would-deny(soft)'} deciding=-`);
+      if (enforceIam.mode === 'on') {
+        this.finish(refusal({ code: 'AccessDenied', httpStatus: 403, type: 'Sender', message: `${who} may not reset the endpoint's state: only an account's root may while IAM is enforced.` }, this.path, requestId));
+        return;
+      }
     }
     const control =
       controls === undefined || body.kind !== 'ok' || this.path === authenticatePath
