@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --out FILE] [-- --only inproc,scale,http,moto,postgres,sigv4,doors,dashboard]`: runs every section, prints one table
+ * `npm run bench [-- --quick] [-- --out FILE] [-- --only inproc,scale,http,moto,postgres,sigv4,doors,dashboard,enforce]`: runs every section, prints one table
  * and writes the results (bench/results.json by default). See docs/performance.md for what each row means.
  */
 import { writeFileSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runDoors } from './doors.js';
+import { runEnforcement, runEnforcementHttp } from './enforcement.js';
 import { runHttp } from './http.js';
 import { runInProcess } from './in-process.js';
 import type { BenchResults, ResultRow } from './lib/results.js';
@@ -27,7 +28,7 @@ const { values } = parseArgs({
 });
 const quick = values.quick === true;
 const out = values.out ?? join(dirname(fileURLToPath(import.meta.url)), 'results.json');
-const sections = new Set((values.only ?? 'inproc,scale,http,moto,postgres,sigv4,doors,dashboard').split(','));
+const sections = new Set((values.only ?? 'inproc,scale,http,moto,postgres,sigv4,doors,dashboard,enforce').split(','));
 const log = (message: string): void => {
   process.stderr.write(`[bench] ${message}\n`);
 };
@@ -42,6 +43,15 @@ if (sections.has('inproc')) {
       quick
         ? { users: 100, perBatch: 20, rounds: 1, time: 40, warmupTime: 20 }
         : { users: 10_000, perBatch: 100, rounds: 7, time: 300, warmupTime: 300 },
+    )),
+  );
+}
+if (sections.has('enforce')) {
+  log('enforcement');
+  rows.push(
+    ...(await runEnforcement(quick ? { perBatch: 20, rounds: 1, time: 40, warmupTime: 20 } : { perBatch: 100, rounds: 5, time: 300, warmupTime: 200 })),
+    ...(await runEnforcementHttp(
+      quick ? { perBatch: 20, concurrency: 4, rounds: 1, time: 100, warmupTime: 50 } : { perBatch: 200, concurrency: 10, rounds: 3, time: 1000, warmupTime: 300 },
     )),
   );
 }

@@ -1,4 +1,8 @@
 import { ok } from 'neverthrow';
+import { createImmediateAccessKeyStore, createInMemoryAccessKeyStore } from './adapters/memory/in-memory-access-key-store.js';
+import { awsManagedPolicies } from './adapters/aws-managed/aws-managed-policies.js';
+import { createImmediatePolicyStore, createInMemoryPolicyStore } from './adapters/memory/in-memory-policy-store.js';
+import { createImmediatePolicyAuthorizer, createPolicyAuthorizer } from './adapters/policy-authorizer/policy-authorizer.js';
 import { createImmediateStore, createInMemoryStore } from './adapters/memory/in-memory-store.js';
 import { createImmediateUserDirectory, createInMemoryUserDirectory } from './adapters/memory/in-memory-user-directory.js';
 import { cryptoRandom } from './adapters/system/crypto-random.js';
@@ -49,11 +53,29 @@ export const createCredentialEngine = (options: CredentialEngineOptions = {}): C
   }
   const random = options.random ?? cryptoRandom;
   const randomBytes = (size: number): Uint8Array => random.bytes(size);
-  // With both embedded in-memory adapters (the default), operations call their synchronous faces and never await.
-  const portsAnswerAtOnce = options.store === undefined && options.users === undefined;
+  // With every embedded in-memory adapter (the default), operations call their synchronous faces and never await.
+  const portsAnswerAtOnce =
+    options.store === undefined && options.users === undefined && options.accessKeys === undefined && options.policies === undefined;
   const ports: Ports | ImmediatePorts = portsAnswerAtOnce
-    ? { store: createImmediateStore(), users: createImmediateUserDirectory() }
-    : { store: options.store ?? createInMemoryStore(), users: options.users ?? createInMemoryUserDirectory() };
+    ? {
+        store: createImmediateStore(),
+        users: createImmediateUserDirectory(),
+        accessKeys: createImmediateAccessKeyStore(),
+        policies: createImmediatePolicyStore(),
+      }
+    : {
+        store: options.store ?? createInMemoryStore(),
+        users: options.users ?? createInMemoryUserDirectory(),
+        accessKeys: options.accessKeys ?? createInMemoryAccessKeyStore(),
+        policies: options.policies ?? createInMemoryPolicyStore(),
+      };
+  const managed = options.awsManagedPolicies ?? awsManagedPolicies;
+  const onInternalError = options.onInternalError ?? (() => undefined);
+  const authorizer =
+    options.authorizer ??
+    (portsAnswerAtOnce
+      ? createImmediatePolicyAuthorizer({ ...(ports as ImmediatePorts), awsManagedPolicies: managed, onFailure: onInternalError })
+      : createPolicyAuthorizer({ ...(ports as Ports), awsManagedPolicies: managed, onFailure: onInternalError }));
   const atomicUserRemoval = atomicUserRemovalOf(ports);
   const userResolvingStore = userResolvingStoreOf(ports);
   return assembleEngine({
@@ -66,8 +88,10 @@ export const createCredentialEngine = (options: CredentialEngineOptions = {}): C
     randomBytes,
     newId: createIdGenerator(randomBytes),
     // A copy of the caller's catalogue, frozen: changing theirs afterwards changes nothing here.
+    awsManagedPolicies: managed,
+    authorizer,
     services: options.services === undefined ? defaultServiceCatalogue : freezeCatalogue(options.services),
     unsupportedServiceError,
-    onInternalError: options.onInternalError ?? (() => undefined),
+    onInternalError,
   });
 };

@@ -19,9 +19,14 @@ export type { Clock } from './ports/clock.port.js';
 export type { RandomSource } from './ports/random.port.js';
 export type * from './ports/credential-store.port.js';
 export type * from './ports/user-directory.port.js';
+export type * from './ports/policy-store.port.js';
+export type { AwsManagedPolicies } from './ports/aws-managed-policies.port.js';
+export type { GroupMember, GroupRecord, InlinePolicyRecord, ManagedPolicyRecord, PolicyHolder } from './domain/iam-policies.js';
 
 export { createInMemoryStore } from './adapters/memory/in-memory-store.js';
 export { createInMemoryUserDirectory } from './adapters/memory/in-memory-user-directory.js';
+export { createInMemoryPolicyStore } from './adapters/memory/in-memory-policy-store.js';
+export { awsManagedPolicies } from './adapters/aws-managed/aws-managed-policies.js';
 export { systemClock } from './adapters/system/system-clock.js';
 export { cryptoRandom } from './adapters/system/crypto-random.js';
 export { createManualClock } from './adapters/deterministic/manual-clock.js';
@@ -31,3 +36,25 @@ export { createSeededRandom } from './adapters/deterministic/seeded-random.js';
 export { authenticateHttpAuthorization, authenticateSaslPlain } from './app/authenticate-presented.js';
 export type { AuthenticateHttpAuthorizationRequest, AuthenticateSaslPlainRequest } from './app/authenticate-presented.js';
 export type { PresentedCredential } from './domain/presented-credential.js';
+
+export type {
+  AccessKey,
+  AccessKeyMetadata,
+  AccessKeyRecord,
+  AccessKeyStatus,
+  CreateAccessKeyRequest,
+  CreateAccessKeyResponse,
+  DeleteAccessKeyRequest,
+  ListAccessKeysRequest,
+  ListAccessKeysResponse,
+  SigningKey,
+  UpdateAccessKeyRequest,
+} from './domain/access-key.js';
+export type * from './ports/access-key-store.port.js';
+export { createInMemoryAccessKeyStore } from './adapters/memory/in-memory-access-key-store.js';
+
+export { evaluatePolicies, parsePolicyDocument, accessDeniedMessage } from './domain/policy/index.js';
+export type * from './domain/policy/types.js';
+export type { ParsePolicyOptions } from './domain/policy/index.js';
+export type { Authorizer } from './ports/authorizer.port.js';
+export type { ActionAuthorization, ActionCall, CallFacts } from './app/authorize-operation.js';

@@ -4,8 +4,11 @@ import { type IamError, invalidInput, noSuchUser, serviceFailure, type Unsupport
 import type { IdPrefix, RandomBytes } from '../domain/secrets.js';
 import type { ServiceCatalogue } from '../domain/service-catalogue.js';
 import { isUserName } from '../domain/user.js';
+import type { Principal } from '../domain/policy/types.js';
+import type { Authorizer } from '../ports/authorizer.port.js';
+import type { AwsManagedPolicies } from '../ports/aws-managed-policies.port.js';
 import type { Clock } from '../ports/clock.port.js';
-import type { ImmediatePorts, Ports } from '../ports/immediate.port.js';
+import type { Immediate, ImmediatePorts, Ports } from '../ports/immediate.port.js';
 import type { AtomicUserRemoval } from '../ports/user-removal.port.js';
 import type { UserResolvingStore } from '../ports/user-resolving-store.port.js';
 
@@ -15,6 +18,12 @@ export interface RequestContext {
   readonly accountId?: string | undefined;
   /** The user "the caller" is, where the model lets UserName be omitted (List, Reset, Update, Delete). */
   readonly callerUserName?: string | undefined;
+  /**
+   * Who is calling, when the embedder (or the endpoint, from the key that signed the request) knows: an IAM user or the account's
+   * root. Absent: the root of the request's account, or the user `callerUserName` names. It decides authorisation only; which user
+   * an operation acts on is still `callerUserName`'s (see `callerPrincipal`).
+   */
+  readonly principal?: Principal | undefined;
 }
 
 /** Everything an operation reaches the world through, resolved once when the engine is created. */
@@ -42,6 +51,13 @@ export interface EngineDependencies {
   /** A new IAM unique id; fails only when the random source keeps answering bytes it cannot use. */
   readonly newId: (prefix: IdPrefix) => Result<string, Error>;
   readonly services: ServiceCatalogue;
+  /** The AWS managed policies every account may attach (`arn:aws:iam::aws:policy/…`). */
+  readonly awsManagedPolicies: AwsManagedPolicies;
+  /**
+   * Decides whether a principal may perform an action on a resource: the embedder's own, or the default one over the policy store
+   * (`adapters/policy-authorizer`), on the synchronous face when the storage ports are.
+   */
+  readonly authorizer: Authorizer | Immediate<Authorizer>;
   readonly unsupportedServiceError: UnsupportedServiceErrorCode;
   readonly onInternalError: (error: unknown) => void;
 }
@@ -80,4 +96,20 @@ export const subjectUserName = (requested: string | undefined, ctx: RequestConte
 export const internalFailure = (deps: EngineDependencies, cause: unknown): Err<never, IamError> => {
   deps.onInternalError(cause);
   return err(serviceFailure());
+};
+
+/** The ARN of an account's root, as AWS writes it in AccessDenied messages and aws:PrincipalArn. */
+export const rootArn = (accountId: string): string => `arn:aws:iam::${accountId}:root`;
+
+/**
+ * Who is calling: the context's principal, else the user `callerUserName` names (path `/` assumed until the user is looked up), else
+ * the root of the request's account.
+ */
+export const callerPrincipal = (accountId: string, ctx: RequestContext | undefined): Principal => {
+  const given = ctx?.principal;
+  if (given !== undefined && given !== null) return given;
+  const userName = ctx?.callerUserName;
+  return typeof userName === 'string'
+    ? { kind: 'user', accountId, arn: `arn:aws:iam::${accountId}:user/${userName}`, userName }
+    : { kind: 'root', accountId, arn: rootArn(accountId) };
 };

@@ -1,5 +1,6 @@
 import { err, ok } from 'neverthrow';
-import { noSuchUser, userAlreadyExists, userHasCredentials } from '../domain/iam-error.js';
+import { userHasAccessKeys } from '../domain/access-key.js';
+import { noSuchUser, userAlreadyExists, userHasCredentials, userHoldsPolicies } from '../domain/iam-error.js';
 import { decodeUserMarker, encodeUserMarker } from '../domain/marker.js';
 import type {
   CreateUserRequest,
@@ -70,22 +71,50 @@ export function* deleteUser(deps: EngineDependencies, request: DeleteUserRequest
   const found = yield* findUser(deps, accountId.value, userName);
   if (found.isErr()) return err(found.error);
   const user = found.value;
+  // Access keys first: the DeleteUser reference lists them before Git credentials among what must go before the user does.
+  const keys = yield* answerOf(deps.ports.accessKeys.listOwnerAccessKeys(accountId.value, user.userId));
+  if (keys.length > 0) return err(userHasAccessKeys());
+  // Policies and groups first: closing the owner below cannot be undone.
+  const holds = yield* answerOf(deps.ports.policies.userDependencies(accountId.value, user.userId));
+  if (holds !== 'none') return err(userHoldsPolicies(holds));
   // Where the directory and the store share a database (PostgreSQL, PGlite), both steps commit in one transaction: a failure
   // changes nothing.
   const atomic = deps.atomicUserRemoval;
   if (atomic !== undefined) {
     const removed = yield* answerOf(atomic.removeUser(accountId.value, user.userName, user.userId));
+    if (removed === 'has-access-keys') return err(userHasAccessKeys());
     if (removed === 'has-credentials') return err(userHasCredentials());
-    return removed === 'deleted' ? ok({}) : err(noSuchUser(userName));
+    if (removed !== 'deleted') return err(noSuchUser(userName));
+    yield* forgetUserHoldings(deps, accountId.value, user.userId);
+    return ok({});
   }
   const closed = yield* answerOf(deps.ports.store.closeOwner(accountId.value, user.userId));
   if (closed === 'has-credentials') return err(userHasCredentials());
+  // A key created since the check above (a concurrent CreateAccessKey) is refused here; the user's credential owner stays closed
+  // (for good, as below) and the user stays until its keys are deleted and DeleteUser is retried.
+  const keysClosed = yield* answerOf(deps.ports.accessKeys.closeOwner(accountId.value, user.userId));
+  if (keysClosed === 'has-access-keys') return err(userHasAccessKeys());
   // The closure is never undone: reopening the owner after a failure here could let a Create give it a credential just before a
   // concurrent DeleteUser of the same user removes it. So a failure here (ServiceFailure, outcome unknown, as after a timeout) leaves
   // the deletion decided but unfinished, and the next Create or DeleteUser of this user finishes it (`completeUserRemoval`).
   const deleted = yield* answerOf(deps.ports.users.deleteUser(accountId.value, user.userName, user.userId));
   // false: a concurrent DeleteUser removed this user first; its owner rightly stays closed.
-  return deleted ? ok({}) : err(noSuchUser(userName));
+  if (!deleted) return err(noSuchUser(userName));
+  yield* forgetUserHoldings(deps, accountId.value, user.userId);
+  return ok({});
+}
+
+/**
+ * After a user is gone: drops what an operation racing the deletion may have given it meanwhile (an inline policy, an attachment, a
+ * membership), held under its UserId, which no user will have again. Nothing sees such entries; this only frees them, so a failure
+ * is reported and the deletion stands.
+ */
+function* forgetUserHoldings(deps: EngineDependencies, accountId: string, userId: string): Step<void> {
+  try {
+    yield* answerOf(deps.ports.policies.forgetHolder(accountId, { kind: 'user', id: userId }));
+  } catch (cause) {
+    deps.onInternalError(cause);
+  }
 }
 
 /**
@@ -103,6 +132,10 @@ export function* completeUserRemoval(
   // A user the store found by name lives in the store's own database, where removal is atomic.
   if (deps.atomicUserRemoval !== undefined || user.userId === undefined) return;
   try {
+    // A CreateAccessKey that ran between that DeleteUser's key check and its end gave the user a key: the user stays until the key
+    // is deleted and DeleteUser is retried, rather than leave a key behind a deleted user.
+    const keys = yield* answerOf(deps.ports.accessKeys.closeOwner(accountId, user.userId));
+    if (keys === 'has-access-keys') return;
     yield* answerOf(deps.ports.users.deleteUser(accountId, user.userName, user.userId));
   } catch (cause) {
     deps.onInternalError(cause);

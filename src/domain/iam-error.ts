@@ -12,7 +12,9 @@ export type IamErrorCode =
   | 'EntityAlreadyExists'
   | 'DeleteConflict'
   | 'ServiceFailure'
-  | 'AuthenticationFailed';
+  | 'AuthenticationFailed'
+  | 'MalformedPolicyDocument'
+  | 'AccessDenied';
 
 export interface IamError {
   readonly code: IamErrorCode;
@@ -70,6 +72,57 @@ export const authenticationFailed = (detail: string): IamError => ({
   type: 'Sender',
   detail,
 });
+
+// Policies and groups.
+
+export const noSuchGroup = (groupName: string): IamError => sender('NoSuchEntity', 404, `The group with name ${groupName} cannot be found.`);
+
+export const noSuchInlinePolicy = (holderKind: 'user' | 'group', policyName: string): IamError =>
+  sender('NoSuchEntity', 404, `The ${holderKind} policy with name ${policyName} cannot be found.`);
+
+/** GetPolicy and DeletePolicy of a policy that does not exist. */
+export const noSuchPolicy = (policyArn: string): IamError => sender('NoSuchEntity', 404, `Policy ${policyArn} was not found.`);
+
+/** Attach of a policy that does not exist (or is in another account), and GetPolicyVersion of a version that does not. */
+export const policyNotAttachable = (policyArn: string): IamError =>
+  sender('NoSuchEntity', 404, `Policy ${policyArn} does not exist or is not attachable.`);
+
+export const noSuchPolicyVersion = (policyArn: string, versionId: string): IamError =>
+  sender('NoSuchEntity', 404, `Policy ${policyArn} version ${versionId} does not exist or is not attachable.`);
+
+/** Detach of a policy the user or group does not have attached. */
+export const policyNotAttached = (policyArn: string): IamError => sender('NoSuchEntity', 404, `Policy ${policyArn} was not found.`);
+
+export const policyAlreadyExists = (policyName: string): IamError =>
+  sender('EntityAlreadyExists', 409, `A policy called ${policyName} already exists. Duplicate names are not allowed.`);
+
+export const groupAlreadyExists = (groupName: string): IamError => sender('EntityAlreadyExists', 409, `Group with name ${groupName} already exists.`);
+
+/** IAM's quota messages: `Cannot exceed quota for PoliciesPerUser: 10`. */
+export const limitExceeded = (quotaName: string, quota: number): IamError => sender('LimitExceeded', 409, `Cannot exceed quota for ${quotaName}: ${quota}`);
+
+export const inlinePolicyTooLarge = (holderKind: 'user' | 'group', holderName: string, maxSize: number): IamError =>
+  sender('LimitExceeded', 409, `Maximum policy size of ${maxSize} bytes exceeded for ${holderKind} ${holderName}`);
+
+/** DeleteUser while the user still has inline policies, attached policies or groups, in the order IAM reports them. */
+export const userHoldsPolicies = (holds: 'inline-policies' | 'attached-policies' | 'groups'): IamError =>
+  sender(
+    'DeleteConflict',
+    409,
+    holds === 'inline-policies'
+      ? 'Cannot delete entity, must delete policies first.'
+      : holds === 'attached-policies'
+        ? 'Cannot delete entity, must detach all policies first.'
+        : 'Cannot delete entity, must remove users from group first.',
+  );
+
+export const deleteConflict = (message: string): IamError => sender('DeleteConflict', 409, message);
+
+/** A policy document IAM cannot accept (`parsePolicyDocument`); the message is AWS's for the fault found. */
+export const malformedPolicyDocument = (message: string): IamError => sender('MalformedPolicyDocument', 400, message);
+
+/** An identity-based policy refused the call; the message comes from `accessDeniedMessage` (domain/policy). */
+export const accessDenied = (message: string): IamError => sender('AccessDenied', 403, message);
 
 export const isIamError = (value: unknown): value is IamError =>
   typeof value === 'object' &&

@@ -5,8 +5,8 @@ import { err, ok, type Result } from 'neverthrow';
 /** A source of random bytes; the random port's shape, restated here so the domain depends on nothing of ours. */
 export type RandomBytes = (size: number) => Uint8Array;
 
-/** `ACCA`: a service-specific credential; `AIDA`: a user. */
-export type IdPrefix = 'ACCA' | 'AIDA';
+/** `ACCA`: a service-specific credential; `AIDA`: a user; `ANPA`: a managed policy; `AGPA`: a group. */
+export type IdPrefix = 'ACCA' | 'AIDA' | 'ANPA' | 'AGPA';
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const ID_RANDOM_PART = 17;

@@ -132,3 +132,249 @@ export interface AuthenticatedPrincipal {
   UserName: string;
   ServiceSpecificCredentialId: string;
 }
+
+// Policies and groups (inline, customer managed, AWS managed, attachments).
+
+export interface PutUserPolicyRequest {
+  UserName: string;
+  PolicyName: string;
+  PolicyDocument: string;
+}
+
+export interface GetUserPolicyRequest {
+  UserName: string;
+  PolicyName: string;
+}
+
+export interface GetUserPolicyResponse {
+  UserName: string;
+  PolicyName: string;
+  /** URL-encoded, as IAM returns it. */
+  PolicyDocument: string;
+}
+
+export interface DeleteUserPolicyRequest {
+  UserName: string;
+  PolicyName: string;
+}
+
+export interface ListUserPoliciesRequest {
+  UserName: string;
+  Marker?: string;
+  MaxItems?: number;
+}
+
+export interface ListPolicyNamesResponse {
+  PolicyNames: string[];
+  Marker?: string;
+  IsTruncated: boolean;
+}
+
+export interface PutGroupPolicyRequest {
+  GroupName: string;
+  PolicyName: string;
+  PolicyDocument: string;
+}
+
+export interface GetGroupPolicyRequest {
+  GroupName: string;
+  PolicyName: string;
+}
+
+export interface GetGroupPolicyResponse {
+  GroupName: string;
+  PolicyName: string;
+  /** URL-encoded, as IAM returns it. */
+  PolicyDocument: string;
+}
+
+export interface DeleteGroupPolicyRequest {
+  GroupName: string;
+  PolicyName: string;
+}
+
+export interface ListGroupPoliciesRequest {
+  GroupName: string;
+  Marker?: string;
+  MaxItems?: number;
+}
+
+export interface CreatePolicyRequest {
+  PolicyName: string;
+  Path?: string;
+  PolicyDocument: string;
+  Description?: string;
+}
+
+export interface ManagedPolicy {
+  PolicyName: string;
+  PolicyId: string;
+  Arn: string;
+  Path: string;
+  DefaultVersionId: string;
+  AttachmentCount: number;
+  PermissionsBoundaryUsageCount: number;
+  IsAttachable: boolean;
+  Description?: string;
+  CreateDate: Date;
+  UpdateDate: Date;
+}
+
+export interface CreatePolicyResponse {
+  Policy: ManagedPolicy;
+}
+
+export interface GetPolicyRequest {
+  PolicyArn: string;
+}
+
+export interface GetPolicyResponse {
+  Policy: ManagedPolicy;
+}
+
+export interface GetPolicyVersionRequest {
+  PolicyArn: string;
+  VersionId: string;
+}
+
+export interface ManagedPolicyVersion {
+  /** URL-encoded, as IAM returns it. */
+  Document: string;
+  VersionId: string;
+  IsDefaultVersion: boolean;
+  CreateDate: Date;
+}
+
+export interface GetPolicyVersionResponse {
+  PolicyVersion: ManagedPolicyVersion;
+}
+
+export type PolicyScopeType = 'All' | 'AWS' | 'Local';
+
+export type PolicyUsageType = 'PermissionsPolicy' | 'PermissionsBoundary';
+
+export interface ListPoliciesRequest {
+  Scope?: PolicyScopeType;
+  OnlyAttached?: boolean;
+  PathPrefix?: string;
+  PolicyUsageFilter?: PolicyUsageType;
+  Marker?: string;
+  MaxItems?: number;
+}
+
+export interface ListPoliciesResponse {
+  Policies: ManagedPolicy[];
+  Marker?: string;
+  IsTruncated: boolean;
+}
+
+export interface DeletePolicyRequest {
+  PolicyArn: string;
+}
+
+export interface AttachUserPolicyRequest {
+  UserName: string;
+  PolicyArn: string;
+}
+
+export interface DetachUserPolicyRequest {
+  UserName: string;
+  PolicyArn: string;
+}
+
+export interface AttachGroupPolicyRequest {
+  GroupName: string;
+  PolicyArn: string;
+}
+
+export interface DetachGroupPolicyRequest {
+  GroupName: string;
+  PolicyArn: string;
+}
+
+export interface ListAttachedUserPoliciesRequest {
+  UserName: string;
+  PathPrefix?: string;
+  Marker?: string;
+  MaxItems?: number;
+}
+
+export interface ListAttachedGroupPoliciesRequest {
+  GroupName: string;
+  PathPrefix?: string;
+  Marker?: string;
+  MaxItems?: number;
+}
+
+export interface AttachedManagedPolicy {
+  PolicyName: string;
+  PolicyArn: string;
+}
+
+export interface ListAttachedPoliciesResponse {
+  AttachedPolicies: AttachedManagedPolicy[];
+  Marker?: string;
+  IsTruncated: boolean;
+}
+
+export interface Group {
+  Path: string;
+  GroupName: string;
+  GroupId: string;
+  Arn: string;
+  CreateDate: Date;
+}
+
+export interface CreateGroupRequest {
+  GroupName: string;
+  Path?: string;
+}
+
+export interface CreateGroupResponse {
+  Group: Group;
+}
+
+export interface GetGroupRequest {
+  GroupName: string;
+  Marker?: string;
+  MaxItems?: number;
+}
+
+export interface GetGroupResponse {
+  Group: Group;
+  Users: User[];
+  Marker?: string;
+  IsTruncated: boolean;
+}
+
+export interface ListGroupsRequest {
+  PathPrefix?: string;
+  Marker?: string;
+  MaxItems?: number;
+}
+
+export interface ListGroupsResponse {
+  Groups: Group[];
+  Marker?: string;
+  IsTruncated: boolean;
+}
+
+export interface DeleteGroupRequest {
+  GroupName: string;
+}
+
+export interface AddUserToGroupRequest {
+  GroupName: string;
+  UserName: string;
+}
+
+export interface RemoveUserFromGroupRequest {
+  GroupName: string;
+  UserName: string;
+}
+
+export interface ListGroupsForUserRequest {
+  UserName: string;
+  Marker?: string;
+  MaxItems?: number;
+}

@@ -1,10 +1,14 @@
+import type { AccessKeyStore } from './access-key-store.port.js';
 import type { CredentialStore } from './credential-store.port.js';
+import type { PolicyStore } from './policy-store.port.js';
 import type { UserDirectory } from './user-directory.port.js';
 
-/** The two storage ports an operation reaches: credentials and users. */
+/** The storage ports an operation reaches: credentials, users, the users' access keys, and policies and groups. */
 export interface Ports {
   readonly store: CredentialStore;
   readonly users: UserDirectory;
+  readonly accessKeys: AccessKeyStore;
+  readonly policies: PolicyStore;
 }
 
 /**
@@ -21,4 +25,6 @@ export type Immediate<Port> = {
 export interface ImmediatePorts {
   readonly store: Immediate<CredentialStore>;
   readonly users: Immediate<UserDirectory>;
+  readonly accessKeys: Immediate<AccessKeyStore>;
+  readonly policies: Immediate<PolicyStore>;
 }

@@ -11,7 +11,8 @@ export interface AtomicUserRemoval {
   sharesTransactionsWith(store: CredentialStore): boolean;
   /**
    * `CredentialStore.closeOwner` and `UserDirectory.deleteUser` as one atomic step. `has-credentials`: the owner has credentials,
-   * nothing changed. `gone`: the name no longer belongs to `userId` (a concurrent DeleteUser won), nothing changed.
+   * nothing changed. `has-access-keys`: the user has access keys (checked first), nothing changed. `gone`: the name no longer
+   * belongs to `userId` (a concurrent DeleteUser won), nothing changed.
    */
-  removeUser(accountId: string, userName: string, userId: string): Promise<'deleted' | 'has-credentials' | 'gone'>;
+  removeUser(accountId: string, userName: string, userId: string): Promise<'deleted' | 'has-credentials' | 'has-access-keys' | 'gone'>;
 }

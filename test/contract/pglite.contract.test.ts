@@ -10,6 +10,8 @@ import { PGlite } from '@electric-sql/pglite';
 import { afterAll } from 'vitest';
 import { createPGliteRunner } from '../../src/adapters/pglite/pglite-runner.js';
 import { createSqlAdapters } from '../../src/adapters/postgres/sql-adapters.js';
+import { describeAccessKeyStoreContract } from './access-key-store.contract.js';
+import { describePolicyStoreContract } from './policy-store.contract.js';
 import { describeCredentialStoreContract, describeUserResolvingStoreContract } from './credential-store.contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'iam-ssc-pglite-contract-'));
@@ -30,3 +32,11 @@ const openAdapters = async () => {
 
 describeCredentialStoreContract('PGlite', openAdapters);
 describeUserResolvingStoreContract('PGlite', openAdapters);
+describeAccessKeyStoreContract('PGlite', async () => {
+  const adapters = await openAdapters();
+  return { ...adapters, reset: adapters.maintenance };
+}, { atomicUserRemoval: true });
+describePolicyStoreContract('PGlite', async () => {
+  const adapters = await openAdapters();
+  return { ...adapters, reset: adapters.maintenance };
+});

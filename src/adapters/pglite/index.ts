@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import type { AccessKeyStore } from '../../ports/access-key-store.port.js';
+import type { PolicyStore } from '../../ports/policy-store.port.js';
 import type { CredentialStore } from '../../ports/credential-store.port.js';
 import type { UserDirectory } from '../../ports/user-directory.port.js';
 import type { SqlMaintenance } from '../postgres/maintenance.js';
@@ -24,6 +26,10 @@ export interface PGliteAdapterOptions {
 export interface PGliteAdapters {
   readonly store: CredentialStore;
   readonly users: UserDirectory;
+  /** Users' access keys, in the same database. */
+  readonly accessKeys: AccessKeyStore;
+  /** Policies and groups, in the same database: `createCredentialEngine({ store, users, accessKeys, policies })`. */
+  readonly policies: PolicyStore;
   /** Opens (or creates) the database and creates or upgrades the schema; idempotent. Call once before the first request. */
   migrate(): Promise<void>;
   /** Not part of IAM: reset and health probe, for the endpoint's control paths. */

@@ -1,5 +1,7 @@
 import pg from 'pg';
 import type { Pool, PoolConfig } from 'pg';
+import type { AccessKeyStore } from '../../ports/access-key-store.port.js';
+import type { PolicyStore } from '../../ports/policy-store.port.js';
 import type { CredentialStore } from '../../ports/credential-store.port.js';
 import type { UserDirectory } from '../../ports/user-directory.port.js';
 import { createPgRunner } from './pg-runner.js';
@@ -23,6 +25,10 @@ export interface PostgresAdapterOptions extends PoolConfig, SqlAdapterOptions {
 export interface PostgresAdapters {
   readonly store: CredentialStore;
   readonly users: UserDirectory;
+  /** Users' access keys, in the same database: `createCredentialEngine({ store, users, accessKeys })`. */
+  readonly accessKeys: AccessKeyStore;
+  /** Policies and groups, in the same database: `createCredentialEngine({ store, users, accessKeys, policies })`. */
+  readonly policies: PolicyStore;
   /** Creates or upgrades the schema; idempotent, safe from many processes at once. Call once before the first request. */
   migrate(): Promise<void>;
   /** Not part of IAM: reset and health probe, for the endpoint's control paths. */

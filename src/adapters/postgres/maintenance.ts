@@ -11,13 +11,15 @@ export interface SqlMaintenance extends StateReset {
 }
 
 /**
- * For the adapters over `runner` (PostgreSQL or PGlite). A reset runs in one transaction over all three tables, so a concurrent
+ * For the adapters over `runner` (PostgreSQL or PGlite). A reset runs in one transaction over every table, so a concurrent
  * reader sees everything or nothing of the account; emptying every account truncates the tables.
  */
 export const createSqlMaintenance = (runner: QueryRunner, tables: ReturnType<typeof tablesIn>): SqlMaintenance => ({
   async resetState(accountId?: string) {
     if (accountId === undefined) {
-      await runner.query(`TRUNCATE ${tables.credentials}, ${tables.users}, ${tables.closedOwners}`);
+      await runner.query(
+        `TRUNCATE ${tables.credentials}, ${tables.users}, ${tables.closedOwners}, ${tables.accessKeys}, ${tables.inlinePolicies}, ${tables.managedPolicies}, ${tables.policyAttachments}, ${tables.groups}, ${tables.groupMembers}`,
+      );
       return;
     }
     if (!isAccountId(accountId)) throw new TypeError('resetState: accountId must be 12 digits');
@@ -26,6 +28,10 @@ export const createSqlMaintenance = (runner: QueryRunner, tables: ReturnType<typ
       await session.query(`DELETE FROM ${tables.credentials} WHERE account_id = $1`, [accountId]);
       await session.query(`DELETE FROM ${tables.users} WHERE account_id = $1`, [accountId]);
       await session.query(`DELETE FROM ${tables.closedOwners} WHERE account_id = $1`, [accountId]);
+      await session.query(`DELETE FROM ${tables.accessKeys} WHERE account_id = $1`, [accountId]);
+      for (const table of [tables.inlinePolicies, tables.managedPolicies, tables.policyAttachments, tables.groups, tables.groupMembers]) {
+        await session.query(`DELETE FROM ${table} WHERE account_id = $1`, [accountId]);
+      }
       await session.query('COMMIT');
     });
   },

@@ -7,6 +7,13 @@ export interface Tables {
   readonly users: string;
   readonly credentials: string;
   readonly closedOwners: string;
+  /** Users' access keys (migration 4). */
+  readonly accessKeys: string;
+  readonly inlinePolicies: string;
+  readonly managedPolicies: string;
+  readonly policyAttachments: string;
+  readonly groups: string;
+  readonly groupMembers: string;
   readonly schemaVersion: string;
   /** The function a Create that names its user reads its state with (migration 2, its read replaced by migration 3). */
   readonly creationStateOfUser: string;
@@ -24,6 +31,12 @@ export const tablesIn = (schema: string, caller: string): Tables => {
     users: `${quoted}.users`,
     credentials: `${quoted}.credentials`,
     closedOwners: `${quoted}.closed_owners`,
+    accessKeys: `${quoted}.access_keys`,
+    inlinePolicies: `${quoted}.inline_policies`,
+    managedPolicies: `${quoted}.managed_policies`,
+    policyAttachments: `${quoted}.policy_attachments`,
+    groups: `${quoted}.groups`,
+    groupMembers: `${quoted}.group_members`,
     schemaVersion: `${quoted}.schema_version`,
     creationStateOfUser: `${quoted}.creation_state_of_user`,
   };
@@ -152,9 +165,84 @@ const migrations = (t: Tables): readonly string[] => [
   $fn$;
 
   `,
+  // Migration 4: users' access keys. The secret is kept as issued, because a SigV4 check recomputes signatures with it. Ids are
+  // unique across accounts, as AWS's are; a key is found by id alone when a signature names it.
+  `
+  CREATE TABLE ${t.accessKeys} (
+    access_key_id     text COLLATE "C" PRIMARY KEY,
+    account_id        text COLLATE "C" NOT NULL,
+    owner_id          text COLLATE "C" NOT NULL,
+    user_name         text NOT NULL,
+    secret_access_key text NOT NULL,
+    status            text NOT NULL CHECK (status IN ('Active', 'Inactive')),
+    create_date       timestamptz NOT NULL
+  );
+  -- An owner's keys: the quota, ListAccessKeys, DeleteUser's check.
+  CREATE INDEX access_keys_owner ON ${t.accessKeys} (account_id, owner_id);
+  `,
+  // Migration 5: policies and groups. Inline policies and attachments are held by a user (by UserId) or a group (by GroupId); names
+  // are unique per scope without regard to case (the `_key` columns). Sizes are kept so the aggregate limit is one sum.
+  `
+  CREATE TABLE ${t.inlinePolicies} (
+    account_id      text COLLATE "C" NOT NULL,
+    holder_kind     text NOT NULL CHECK (holder_kind IN ('user', 'group')),
+    holder_id       text COLLATE "C" NOT NULL,
+    policy_name_key text COLLATE "C" NOT NULL,
+    policy_name     text NOT NULL,
+    document        text NOT NULL,
+    size            integer NOT NULL,
+    PRIMARY KEY (account_id, holder_kind, holder_id, policy_name_key)
+  );
+
+  CREATE TABLE ${t.managedPolicies} (
+    account_id         text COLLATE "C" NOT NULL,
+    policy_name_key    text COLLATE "C" NOT NULL,
+    policy_name        text NOT NULL,
+    policy_id          text COLLATE "C" NOT NULL,
+    path               text COLLATE "C" NOT NULL,
+    description        text,
+    document           text NOT NULL,
+    default_version_id text NOT NULL,
+    create_date        timestamptz NOT NULL,
+    update_date        timestamptz NOT NULL,
+    PRIMARY KEY (account_id, policy_name_key)
+  );
+
+  -- Attachments in the order they were made.
+  CREATE TABLE ${t.policyAttachments} (
+    account_id  text COLLATE "C" NOT NULL,
+    holder_kind text NOT NULL CHECK (holder_kind IN ('user', 'group')),
+    holder_id   text COLLATE "C" NOT NULL,
+    policy_arn  text COLLATE "C" NOT NULL,
+    attached    bigint GENERATED ALWAYS AS IDENTITY,
+    PRIMARY KEY (account_id, holder_kind, holder_id, policy_arn)
+  );
+  CREATE INDEX policy_attachments_policy ON ${t.policyAttachments} (account_id, policy_arn);
+
+  CREATE TABLE ${t.groups} (
+    account_id     text COLLATE "C" NOT NULL,
+    group_name_key text COLLATE "C" NOT NULL,
+    group_name     text NOT NULL,
+    group_id       text COLLATE "C" NOT NULL,
+    path           text COLLATE "C" NOT NULL,
+    create_date    timestamptz NOT NULL,
+    PRIMARY KEY (account_id, group_name_key),
+    UNIQUE (account_id, group_id)
+  );
+
+  CREATE TABLE ${t.groupMembers} (
+    account_id    text COLLATE "C" NOT NULL,
+    group_id      text COLLATE "C" NOT NULL,
+    user_id       text COLLATE "C" NOT NULL,
+    user_name_key text COLLATE "C" NOT NULL,
+    user_name     text NOT NULL,
+    PRIMARY KEY (account_id, group_id, user_id)
+  );
+  CREATE INDEX group_members_user ON ${t.groupMembers} (account_id, user_id);
+  `,
 ];
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 5;
 
 /**
  * Brings the schema to `SCHEMA_VERSION`. Idempotent and safe to run from many processes at once: one transaction, serialized by an

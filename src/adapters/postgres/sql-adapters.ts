@@ -1,7 +1,11 @@
+import type { AccessKeyStore } from '../../ports/access-key-store.port.js';
 import type { CredentialStore } from '../../ports/credential-store.port.js';
+import type { PolicyStore } from '../../ports/policy-store.port.js';
 import type { UserDirectory } from '../../ports/user-directory.port.js';
 import type { AtomicUserRemoval } from '../../ports/user-removal.port.js';
 import type { UserResolvingStore } from '../../ports/user-resolving-store.port.js';
+import { createPostgresAccessKeyStore } from './postgres-access-key-store.js';
+import { createPostgresPolicyStore } from './postgres-policy-store.js';
 import { createPostgresStore, SERVICE_USER_NAME_INDEX } from './postgres-store.js';
 import { createPostgresUserDirectory } from './postgres-user-directory.js';
 import type { QueryRunner } from './query-runner.js';
@@ -23,6 +27,8 @@ export interface SqlAdapterOptions {
 export interface SqlAdapters {
   readonly store: CredentialStore & UserResolvingStore;
   readonly users: UserDirectory & AtomicUserRemoval;
+  readonly accessKeys: AccessKeyStore;
+  readonly policies: PolicyStore;
   /** Creates or upgrades the schema; idempotent, safe from many processes at once. Call once before the first request. */
   migrate(): Promise<void>;
   /** Not part of IAM: reset and health probe, for the endpoint's control paths. */
@@ -45,6 +51,8 @@ export const createSqlAdapters = (runner: QueryRunner, options: SqlAdapterOption
     store,
     // With DeleteUser as one transaction over both tables (see AtomicUserRemoval), for an engine given this very store.
     users: { ...createPostgresUserDirectory(runner, tables), ...createUserRemoval(runner, tables, store) },
+    accessKeys: createPostgresAccessKeyStore(runner, tables),
+    policies: createPostgresPolicyStore(runner, tables),
     migrate: () => migrate(runner, tables),
     maintenance: createSqlMaintenance(runner, tables),
   };

@@ -1,14 +1,15 @@
 import { err, ok, type Result } from 'neverthrow';
 import { isAccountId } from '../../domain/account.js';
 import { formatApiKey, parseApiKey } from '../../domain/api-key.js';
-import type { CredentialEngine, RandomSource } from '../../index.js';
+import type { CredentialEngine, IamError, RandomSource } from '../../index.js';
 import { defaultServiceCatalogue } from '../../index.js';
 
 /**
  * Fixtures created before the endpoint listens (`--seed <file.json>`, `startIamEndpoint({ seed })`), through the engine, so every rule
  * applies. The format (docs/testing-with-iam-service-credentials.md):
  *
- * { "accounts": { "123456789012": { "users": [ { "UserName": "alice", "Path": "/", "credentials": [
+ * { "accounts": { "123456789012": { "users": [ { "UserName": "alice", "Path": "/",
+ *     "accessKeys": [ { "AccessKeyId": "AKIA…", "SecretAccessKey": "<40 characters>", "Status": "Active" } ], "credentials": [
  *     { "ServiceName": "codecommit.amazonaws.com", "ServicePassword": "<base64 of 32 bytes>" },
  *     { "ServiceName": "bedrock.amazonaws.com", "CredentialAgeDays": 30, "ServiceCredentialSecret": "ABSK…" },
  *     { "ServiceName": "cassandra.amazonaws.com", "Status": "Inactive" } ] } ] } } }
@@ -19,12 +20,47 @@ export interface SeedDocument {
 
 export interface SeedAccount {
   readonly users: readonly SeedUser[];
+  /** Customer managed policies, created before the groups and users that attach them. */
+  readonly policies?: readonly SeedManagedPolicy[];
+  /** Groups, created before the users that join them. */
+  readonly groups?: readonly SeedGroup[];
 }
 
 export interface SeedUser {
   readonly UserName: string;
   readonly Path?: string;
   readonly credentials?: readonly SeedCredential[];
+  readonly accessKeys?: readonly SeedAccessKey[];
+  /** Inline policies: name -> document (a JSON object, or its text). */
+  readonly policies?: Readonly<Record<string, string>>;
+  /** ARNs of managed policies to attach (`arn:aws:iam::aws:policy/…` or the account's own). */
+  readonly attachedPolicies?: readonly string[];
+  /** Names of the account's seeded groups the user joins. */
+  readonly groups?: readonly string[];
+}
+
+export interface SeedManagedPolicy {
+  readonly PolicyName: string;
+  readonly Path?: string;
+  readonly Description?: string;
+  readonly PolicyDocument: string;
+}
+
+export interface SeedGroup {
+  readonly GroupName: string;
+  readonly Path?: string;
+  readonly policies?: Readonly<Record<string, string>>;
+  readonly attachedPolicies?: readonly string[];
+}
+
+/**
+ * A user's access key with its id and secret fixed (a test signs requests with them): `AKIA` + 16 of [A-Z0-9], and 40 characters
+ * of [A-Za-z0-9+/] (standard base64 of 30 bytes, as this endpoint issues them). Status Active unless given.
+ */
+export interface SeedAccessKey {
+  readonly AccessKeyId: string;
+  readonly SecretAccessKey: string;
+  readonly Status?: 'Active' | 'Inactive';
 }
 
 export interface SeedCredential {
@@ -115,11 +151,80 @@ const parseCredential = (value: unknown, where: string): Result<SeedCredential, 
   return fixedSecret(credential).map(() => credential).mapErr((message) => `${where}: ${message}`);
 };
 
+/** A policy document as a seed gives it: a JSON object (written compactly) or its text. */
+const documentText = (value: unknown): string | undefined =>
+  typeof value === 'string' ? value : isRecord(value) ? JSON.stringify(value) : undefined;
+
+/** `policies` (name -> document) and `attachedPolicies` (ARNs) of a user or group. */
+const parsePolicyFields = (
+  value: Record<string, unknown>,
+  where: string,
+): Result<{ policies?: Record<string, string>; attachedPolicies?: string[] }, string> => {
+  const { policies, attachedPolicies } = value;
+  const fields: { policies?: Record<string, string>; attachedPolicies?: string[] } = {};
+  if (policies !== undefined) {
+    if (!isRecord(policies)) return err(`${where}: policies must be an object of policy name -> document`);
+    const documents: Record<string, string> = {};
+    for (const [name, document] of Object.entries(policies)) {
+      const text = documentText(document);
+      if (text === undefined) return err(`${where}.policies.${name}: a policy document is a JSON object or its text`);
+      documents[name] = text;
+    }
+    fields.policies = documents;
+  }
+  if (attachedPolicies !== undefined) {
+    if (!Array.isArray(attachedPolicies) || !attachedPolicies.every((arn) => typeof arn === 'string')) {
+      return err(`${where}: attachedPolicies must be an array of policy ARNs`);
+    }
+    fields.attachedPolicies = attachedPolicies as string[];
+  }
+  return ok(fields);
+};
+
+const parseManagedPolicy = (value: unknown, where: string): Result<SeedManagedPolicy, string> => {
+  if (!isRecord(value)) return err(`${where}: expected an object`);
+  const extra = unknownKeys(value, ['PolicyName', 'Path', 'Description', 'PolicyDocument']);
+  if (extra.length > 0) return err(`${where}: unknown field(s) ${extra.join(', ')}`);
+  const { PolicyName, Path, Description, PolicyDocument } = value;
+  if (typeof PolicyName !== 'string') return err(`${where}: PolicyName must be a string`);
+  if (Path !== undefined && typeof Path !== 'string') return err(`${where}: Path must be a string`);
+  if (Description !== undefined && typeof Description !== 'string') return err(`${where}: Description must be a string`);
+  const document = documentText(PolicyDocument);
+  if (document === undefined) return err(`${where}: PolicyDocument must be a JSON object or its text`);
+  return ok({
+    PolicyName,
+    ...(Path === undefined ? {} : { Path }),
+    ...(Description === undefined ? {} : { Description }),
+    PolicyDocument: document,
+  });
+};
+
+const parseGroup = (value: unknown, where: string): Result<SeedGroup, string> => {
+  if (!isRecord(value)) return err(`${where}: expected an object`);
+  const extra = unknownKeys(value, ['GroupName', 'Path', 'policies', 'attachedPolicies']);
+  if (extra.length > 0) return err(`${where}: unknown field(s) ${extra.join(', ')}`);
+  const { GroupName, Path } = value;
+  if (typeof GroupName !== 'string') return err(`${where}: GroupName must be a string`);
+  if (Path !== undefined && typeof Path !== 'string') return err(`${where}: Path must be a string`);
+  return parsePolicyFields(value, where).map((fields) => ({ GroupName, ...(Path === undefined ? {} : { Path }), ...fields }));
+};
+
+const parseList = <T>(value: unknown, where: string, parse: (item: unknown, where: string) => Result<T, string>): Result<T[], string> => {
+  if (!Array.isArray(value)) return err(`${where}: expected an array`);
+  const items: T[] = [];
+  for (const [index, item] of value.entries()) {
+    const one = parse(item, `${where}[${index}]`);
+    if (one.isErr()) return err(one.error);
+    items.push(one.value);
+  }
+  return ok(items);
+};
+
 const parseUser = (value: unknown, where: string): Result<SeedUser, string> => {
   if (!isRecord(value)) return err(`${where}: expected an object`);
-  const extra = unknownKeys(value, ['UserName', 'Path', 'credentials']);
+  const extra = unknownKeys(value, ['UserName', 'Path', 'credentials', 'accessKeys', 'policies', 'attachedPolicies', 'groups']);
   if (extra.length > 0) return err(`${where}: unknown field(s) ${extra.join(', ')}`);
-  const { UserName, Path, credentials } = value;
+  const { UserName, Path, credentials, accessKeys } = value;
   if (typeof UserName !== 'string') return err(`${where}: UserName must be a string`);
   if (Path !== undefined && typeof Path !== 'string') return err(`${where}: Path must be a string`);
   if (credentials !== undefined && !Array.isArray(credentials)) return err(`${where}: credentials must be an array`);
@@ -129,7 +234,55 @@ const parseUser = (value: unknown, where: string): Result<SeedUser, string> => {
     if (one.isErr()) return err(one.error);
     parsed.push(one.value);
   }
-  return ok({ UserName, ...(Path === undefined ? {} : { Path }), credentials: parsed });
+  if (accessKeys !== undefined && !Array.isArray(accessKeys)) return err(`${where}: accessKeys must be an array`);
+  const keys: SeedAccessKey[] = [];
+  for (const [index, key] of (accessKeys ?? []).entries()) {
+    const one = parseAccessKey(key, `${where}.accessKeys[${index}]`);
+    if (one.isErr()) return err(one.error);
+    keys.push(one.value);
+  }
+  const policyFields = parsePolicyFields(value, where);
+  if (policyFields.isErr()) return err(policyFields.error);
+  const { groups } = value;
+  if (groups !== undefined && (!Array.isArray(groups) || !groups.every((group) => typeof group === 'string'))) {
+    return err(`${where}: groups must be an array of group names`);
+  }
+  return ok({
+    UserName,
+    ...(Path === undefined ? {} : { Path }),
+    credentials: parsed,
+    ...policyFields.value,
+    ...(groups === undefined ? {} : { groups: groups as string[] }),
+    ...(keys.length === 0 ? {} : { accessKeys: keys }),
+  });
+};
+
+const SEED_ACCESS_KEY_ID = /^AKIA[A-Z0-9]{16}$/;
+const SEED_SECRET_ACCESS_KEY = /^[A-Za-z0-9+/]{40}$/;
+const ACCESS_KEY_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+const parseAccessKey = (value: unknown, where: string): Result<SeedAccessKey, string> => {
+  if (!isRecord(value)) return err(`${where}: expected an object`);
+  const extra = unknownKeys(value, ['AccessKeyId', 'SecretAccessKey', 'Status']);
+  if (extra.length > 0) return err(`${where}: unknown field(s) ${extra.join(', ')}`);
+  const { AccessKeyId, SecretAccessKey, Status } = value;
+  if (typeof AccessKeyId !== 'string' || !SEED_ACCESS_KEY_ID.test(AccessKeyId)) return err(`${where}: AccessKeyId must be AKIA and 16 of [A-Z0-9]`);
+  // The secret is never echoed in a message.
+  if (typeof SecretAccessKey !== 'string' || !SEED_SECRET_ACCESS_KEY.test(SecretAccessKey)) {
+    return err(`${where}: SecretAccessKey must be 40 characters of [A-Za-z0-9+/]`);
+  }
+  if (Status !== undefined && Status !== 'Active' && Status !== 'Inactive') return err(`${where}: Status must be Active or Inactive`);
+  return ok({ AccessKeyId, SecretAccessKey, ...(Status === undefined ? {} : { Status }) });
+};
+
+/**
+ * The random draws CreateAccessKey makes, in its order, that give exactly this key: the secret's 30 bytes (its base64), then a
+ * round of the id's draw whose first 16 bytes are its characters' places in the alphabet (every one usable, so they are taken in order).
+ */
+const accessKeyDraws = (key: SeedAccessKey): Uint8Array[] => {
+  const idBytes = new Uint8Array(32);
+  for (let index = 0; index < 16; index += 1) idBytes[index] = ACCESS_KEY_ID_ALPHABET.indexOf(key.AccessKeyId.charAt(4 + index));
+  return [new Uint8Array(Buffer.from(key.SecretAccessKey, 'base64')), idBytes];
 };
 
 /** Checks the shape of a seed document (what the engine cannot: field names, types, the format of fixed secrets). */
@@ -142,16 +295,24 @@ export const parseSeedDocument = (json: unknown): Result<SeedDocument, string> =
   for (const [accountId, account] of Object.entries(json['accounts'])) {
     const where = `accounts.${accountId}`;
     if (!isAccountId(accountId)) return err(`${where}: an account id is 12 digits`);
-    if (!isRecord(account) || !Array.isArray(account['users']) || unknownKeys(account, ['users']).length > 0) {
-      return err(`${where}: expected {"users": [...]}`);
+    if (!isRecord(account) || !Array.isArray(account['users']) || unknownKeys(account, ['users', 'policies', 'groups']).length > 0) {
+      return err(`${where}: expected {"users": [...]} (with "policies" and "groups" if any)`);
     }
+    const policies = account['policies'] === undefined ? ok(undefined) : parseList(account['policies'], `${where}.policies`, parseManagedPolicy);
+    if (policies.isErr()) return err(policies.error);
+    const groups = account['groups'] === undefined ? ok(undefined) : parseList(account['groups'], `${where}.groups`, parseGroup);
+    if (groups.isErr()) return err(groups.error);
     const users: SeedUser[] = [];
     for (const [index, user] of (account['users'] as unknown[]).entries()) {
       const one = parseUser(user, `${where}.users[${index}]`);
       if (one.isErr()) return err(one.error);
       users.push(one.value);
     }
-    accounts[accountId] = { users };
+    accounts[accountId] = {
+      users,
+      ...(policies.value === undefined ? {} : { policies: policies.value }),
+      ...(groups.value === undefined ? {} : { groups: groups.value }),
+    };
   }
   return ok({ accounts });
 };
@@ -162,18 +323,24 @@ export const parseSeedDocument = (json: unknown): Result<SeedDocument, string> =
  * the fixed secret, so a mismatch can never pass silently.
  */
 export class SeedingRandom implements RandomSource {
-  private primed: Uint8Array | undefined;
+  /** Handed out in order, each to the first draw of its size once the ones before it are gone. */
+  private primed: Uint8Array[] = [];
 
   constructor(private readonly fallback: RandomSource) {}
 
   prime(bytes: Uint8Array | undefined): void {
-    this.primed = bytes;
+    this.primed = bytes === undefined ? [] : [bytes];
+  }
+
+  /** Several draws in a row (an access key's secret, then its id). */
+  primeAll(draws: readonly Uint8Array[]): void {
+    this.primed = [...draws];
   }
 
   bytes(size: number): Uint8Array {
-    const primed = this.primed;
+    const primed = this.primed[0];
     if (primed !== undefined && primed.length === size) {
-      this.primed = undefined;
+      this.primed.shift();
       return primed.slice();
     }
     return this.fallback.bytes(size);
@@ -192,6 +359,8 @@ export const applySeed = async (
   const seeded: SeededCredential[] = [];
   for (const [accountId, account] of Object.entries(seed.accounts)) {
     const ctx = { accountId };
+    const policiesAndGroups = await applyPoliciesAndGroups(engine, accountId, account);
+    if (policiesAndGroups.isErr()) return err(policiesAndGroups.error);
     for (const [userIndex, user] of account.users.entries()) {
       const userWhere = `accounts.${accountId}.users[${userIndex}] (${user.UserName})`;
       const created = await engine.createUser({ UserName: user.UserName, ...(user.Path === undefined ? {} : { Path: user.Path }) }, ctx);
@@ -242,9 +411,94 @@ export const applySeed = async (
           generated: wanted === undefined,
         });
       }
+      const keys = await createSeedAccessKeys(engine, user, created.value.User.UserName, ctx, random, userWhere);
+      if (keys.isErr()) return err(keys.error);
+      const holdings = await applyUserHoldings(engine, ctx, created.value.User.UserName, user, userWhere);
+      if (holdings.isErr()) return err(holdings.error);
     }
   }
   return ok(seeded);
+};
+
+/** Creates a seeded user's access keys through the engine, each with its fixed id and secret (checked in the answer). */
+const createSeedAccessKeys = async (
+  engine: CredentialEngine,
+  user: SeedUser,
+  userName: string,
+  ctx: { readonly accountId: string },
+  random: SeedingRandom,
+  userWhere: string,
+): Promise<Result<void, string>> => {
+  for (const [index, key] of (user.accessKeys ?? []).entries()) {
+    const where = `${userWhere}.accessKeys[${index}] (${key.AccessKeyId})`;
+    random.primeAll(accessKeyDraws(key));
+    const outcome = await engine.createAccessKey({ UserName: userName }, ctx);
+    random.prime(undefined);
+    if (outcome.isErr()) return err(`${where}: ${outcome.error.code}: ${outcome.error.message}`);
+    const made = outcome.value.AccessKey;
+    if (made.AccessKeyId !== key.AccessKeyId || made.SecretAccessKey !== key.SecretAccessKey) {
+      // Another key already has this id (in this or another account): the engine drew another.
+      await engine.deleteAccessKey({ UserName: userName, AccessKeyId: made.AccessKeyId }, ctx);
+      return err(`${where}: this AccessKeyId is already taken`);
+    }
+    if (key.Status === 'Inactive') {
+      const updated = await engine.updateAccessKey({ UserName: userName, AccessKeyId: made.AccessKeyId, Status: 'Inactive' }, ctx);
+      if (updated.isErr()) return err(`${where}: ${updated.error.code}: ${updated.error.message}`);
+    }
+  }
+  return ok(undefined);
+};
+
+/** An engine call's failure as a seed error at `where`. */
+const failureOf = (where: string, outcome: Result<unknown, IamError>): Result<void, string> =>
+  outcome.isErr() ? err(`${where}: ${outcome.error.code}: ${outcome.error.message}`) : ok(undefined);
+
+/** The account's customer managed policies, then its groups with their inline and attached policies. */
+const applyPoliciesAndGroups = async (engine: CredentialEngine, accountId: string, account: SeedAccount): Promise<Result<void, string>> => {
+  const ctx = { accountId };
+  for (const [index, policy] of (account.policies ?? []).entries()) {
+    const created = await engine.createPolicy(policy, ctx);
+    const failed = failureOf(`accounts.${accountId}.policies[${index}] (${policy.PolicyName})`, created);
+    if (failed.isErr()) return failed;
+  }
+  for (const [index, group] of (account.groups ?? []).entries()) {
+    const where = `accounts.${accountId}.groups[${index}] (${group.GroupName})`;
+    const created = await engine.createGroup({ GroupName: group.GroupName, ...(group.Path === undefined ? {} : { Path: group.Path }) }, ctx);
+    const failed = failureOf(where, created);
+    if (failed.isErr()) return failed;
+    for (const [policyName, document] of Object.entries(group.policies ?? {})) {
+      const put = failureOf(`${where}.policies.${policyName}`, await engine.putGroupPolicy({ GroupName: group.GroupName, PolicyName: policyName, PolicyDocument: document }, ctx));
+      if (put.isErr()) return put;
+    }
+    for (const policyArn of group.attachedPolicies ?? []) {
+      const attached = failureOf(`${where}.attachedPolicies (${policyArn})`, await engine.attachGroupPolicy({ GroupName: group.GroupName, PolicyArn: policyArn }, ctx));
+      if (attached.isErr()) return attached;
+    }
+  }
+  return ok(undefined);
+};
+
+/** A seeded user's inline policies, attached policies and groups. */
+const applyUserHoldings = async (
+  engine: CredentialEngine,
+  ctx: { readonly accountId: string },
+  userName: string,
+  user: SeedUser,
+  where: string,
+): Promise<Result<void, string>> => {
+  for (const [policyName, document] of Object.entries(user.policies ?? {})) {
+    const put = failureOf(`${where}.policies.${policyName}`, await engine.putUserPolicy({ UserName: userName, PolicyName: policyName, PolicyDocument: document }, ctx));
+    if (put.isErr()) return put;
+  }
+  for (const policyArn of user.attachedPolicies ?? []) {
+    const attached = failureOf(`${where}.attachedPolicies (${policyArn})`, await engine.attachUserPolicy({ UserName: userName, PolicyArn: policyArn }, ctx));
+    if (attached.isErr()) return attached;
+  }
+  for (const groupName of user.groups ?? []) {
+    const added = failureOf(`${where}.groups (${groupName})`, await engine.addUserToGroup({ GroupName: groupName, UserName: userName }, ctx));
+    if (added.isErr()) return added;
+  }
+  return ok(undefined);
 };
 
 /** The startup table: seeded credentials whose secret was generated (the only place such a secret appears outside an API answer). */

@@ -6,6 +6,7 @@ import { DEFAULT_ACCOUNT_ID, type UnsupportedServiceErrorCode } from '../../inde
 import { isAccessKeyId } from '../query/access-key.js';
 import { type AccountMapping, DEFAULT_AUTHENTICATE_PATH, DEFAULT_MAX_BODY_BYTES } from '../http/index.js';
 import { describeJsonSyntaxError, parseJsonText } from './json-text.js';
+import { type EnforceIamMode, isEnforceIamMode } from '../query/enforcement.js';
 import { type SeedDocument, parseSeedDocument } from './seed.js';
 
 export type StoreChoice =
@@ -31,6 +32,8 @@ export interface ServeConfig {
   readonly secretAccessKeys?: ReadonlyMap<string, string>;
   /** `--verify-signatures`: every request must be signed (SigV4) by one of secretAccessKeys. */
   readonly verifySignatures?: true;
+  /** `--enforce-iam on|soft`: authorise every action by the caller's policies (needs verifySignatures). Off when absent. */
+  readonly enforceIam?: EnforceIamMode;
   /** The clock signatures are judged by (startIamEndpoint's `signatures.now`, for tests). Default: the system clock. */
   readonly signatureClock?: () => Date;
   /** The engine's clock (startIamEndpoint's `clock`, for tests: expiry, CreateDate). Default: the system clock. */
@@ -93,6 +96,8 @@ Options:
   --verify-signatures           every request (every path) must be signed with AWS Signature Version 4 for service iam by one
                                 of the keys given with secrets, within 15 minutes; else IAM's error (MissingAuthenticationToken,
                                 InvalidClientTokenId, SignatureDoesNotMatch, IncompleteSignature, RequestExpired)
+  --enforce-iam <on|soft>       authorise every action by the caller's IAM policies (needs --verify-signatures): on refuses
+                                with 403 AccessDenied, soft allows and logs what would be refused; one log line per decision
   --unsupported-service-error <code>
                                 NoSuchEntity (what AWS answers, default) or NotSupportedService (what the model documents)
   --store <store>               memory (default) or a postgres:// / postgresql:// connection URL
@@ -353,6 +358,7 @@ export const parseCommand = (
         'access-key': { type: 'string', multiple: true },
         'access-key-file': { type: 'string', multiple: true },
         'verify-signatures': { type: 'boolean', default: false },
+        'enforce-iam': { type: 'string' },
         'git-port': { type: 'string' },
         'git-root': { type: 'string' },
         'bedrock-port': { type: 'string' },
@@ -407,6 +413,13 @@ export const parseCommand = (
       );
     }
     if (values.dashboard === true && values['no-dashboard']) throw new OptionError('--dashboard and --no-dashboard: give one of them');
+    const enforceIam = values['enforce-iam'];
+    if (enforceIam !== undefined && enforceIam !== 'off' && !isEnforceIamMode(enforceIam)) {
+      throw new OptionError(`--enforce-iam: expected on, soft or off, got ${JSON.stringify(enforceIam)}`);
+    }
+    if (isEnforceIamMode(enforceIam) && !values['verify-signatures']) {
+      throw new OptionError('--enforce-iam needs --verify-signatures: only a verified signature says who is calling');
+    }
     return {
       kind: 'serve',
       config: {
@@ -421,6 +434,7 @@ export const parseCommand = (
         authenticateEndpoint: values['authenticate-endpoint'],
         ...(secrets.size === 0 ? {} : { secretAccessKeys: secrets }),
         ...(values['verify-signatures'] ? { verifySignatures: true as const } : {}),
+        ...(isEnforceIamMode(enforceIam) ? { enforceIam } : {}),
         ...parseFrontDoors(values),
         ...(values['no-reset'] ? { reset: false } : {}),
         ...(values['no-dashboard'] ? { dashboard: false } : values.dashboard === true ? { dashboard: true } : {}),

@@ -1,9 +1,18 @@
 import type { AddressInfo } from 'node:net';
+import { createInMemoryAccessKeyStore } from '../../adapters/memory/in-memory-access-key-store.js';
+import { createInMemoryPolicyStore } from '../../adapters/memory/in-memory-policy-store.js';
 import { createInMemoryStore } from '../../adapters/memory/in-memory-store.js';
 import { createInMemoryUserDirectory } from '../../adapters/memory/in-memory-user-directory.js';
 import type { SqlMaintenance } from '../../adapters/postgres/maintenance.js';
 import { cryptoRandom } from '../../adapters/system/crypto-random.js';
-import { type CredentialEngine, type CredentialStore, type UserDirectory, createCredentialEngine } from '../../index.js';
+import {
+  type AccessKeyStore,
+  type CredentialEngine,
+  type CredentialStore,
+  type PolicyStore,
+  type UserDirectory,
+  createCredentialEngine,
+} from '../../index.js';
 import type { StateReset } from '../../ports/state-reset.port.js';
 import type { Clock } from '../../ports/clock.port.js';
 import type { ControlPaths } from '../http/control-paths.js';
@@ -20,6 +29,8 @@ import { packageVersion } from './package-version.js';
 interface PostgresAdapters {
   readonly store: CredentialStore;
   readonly users: UserDirectory;
+  readonly accessKeys: AccessKeyStore;
+  readonly policies: PolicyStore;
   readonly maintenance: SqlMaintenance;
   migrate(): Promise<void>;
   close(options?: { graceMs?: number; onCutOff?: (statements: number) => void }): Promise<void>;
@@ -36,6 +47,7 @@ export class StartupError extends Error {
  */
 export interface OptionNames {
   readonly verifySignatures: string;
+  readonly enforceIam: string;
   readonly dataDir: string;
   readonly seed: string;
   readonly gitRoot: string;
@@ -43,6 +55,7 @@ export interface OptionNames {
 
 export const COMMAND_OPTION_NAMES: OptionNames = {
   verifySignatures: '--verify-signatures',
+  enforceIam: '--enforce-iam',
   dataDir: '--data-dir',
   seed: '--seed',
   gitRoot: '--git-root',
@@ -84,10 +97,10 @@ const controlPathsFor = (kind: string, store: StateReset, probe: () => Promise<b
   };
 };
 
-/** Resets a store and a directory together: both calls start (and, in memory, finish their work) before either is awaited. */
-const bothReset = (store: StateReset, users: StateReset): StateReset => ({
+/** Resets the in-memory adapters together: every call starts (and, in memory, finishes its work) before any is awaited. */
+const allReset = (adapters: readonly StateReset[]): StateReset => ({
   resetState: async (accountId) => {
-    await Promise.all([store.resetState(accountId), users.resetState(accountId)]);
+    await Promise.all(adapters.map((adapter) => adapter.resetState(accountId)));
   },
 });
 
@@ -145,6 +158,8 @@ interface OpenedStore {
   readonly kind: StoreChoice['kind'];
   readonly store: CredentialStore;
   readonly users: UserDirectory;
+  readonly accessKeys: AccessKeyStore;
+  readonly policies: PolicyStore;
   readonly reset: StateReset;
   /** Whether the store answers now (bounded in time); never rejects. */
   probe(): Promise<boolean>;
@@ -159,7 +174,18 @@ const openStore = async (config: ServeConfig, names: OptionNames): Promise<Opene
   if (config.store.kind === 'memory') {
     const store = createInMemoryStore();
     const users = createInMemoryUserDirectory();
-    return { kind: 'memory', store, users, reset: bothReset(store, users), probe: async () => true, close: async () => undefined };
+    const accessKeys = createInMemoryAccessKeyStore();
+    const policies = createInMemoryPolicyStore();
+    return {
+      kind: 'memory',
+      store,
+      users,
+      accessKeys,
+      policies,
+      reset: allReset([store, users, accessKeys, policies]),
+      probe: async () => true,
+      close: async () => undefined,
+    };
   }
   let postgres: PostgresAdapters | undefined;
   try {
@@ -169,11 +195,13 @@ const openStore = async (config: ServeConfig, names: OptionNames): Promise<Opene
         : await loadAdapters(PGLITE_ADAPTER, { dataDir: config.store.dataDir }, names);
     await postgres.migrate();
     const adapters = postgres;
-    const { store, users, maintenance } = adapters;
+    const { store, users, accessKeys, policies, maintenance } = adapters;
     return {
       kind: config.store.kind,
       store,
       users,
+      accessKeys,
+      policies,
       reset: maintenance,
       probe: () => maintenance.probe(HEALTH_PROBE_MS),
       close: (options) => adapters.close(options),
@@ -213,6 +241,9 @@ const dashboardFor = (
  * message) on failure. The one implementation behind the command and `startIamEndpoint`.
  */
 export const startServer = async (config: ServeConfig, io: ServeIo, names: OptionNames = COMMAND_OPTION_NAMES): Promise<RunningServer> => {
+  if (config.enforceIam !== undefined && config.verifySignatures !== true) {
+    throw new StartupError(`${names.enforceIam} needs ${names.verifySignatures}: only a verified signature says who is calling`);
+  }
   if (config.verifySignatures === true) {
     try {
       await loadSignatureV4();
@@ -231,6 +262,8 @@ export const startServer = async (config: ServeConfig, io: ServeIo, names: Optio
     unsupportedServiceError: config.unsupportedServiceError,
     store: opened.store,
     users: opened.users,
+    accessKeys: opened.accessKeys,
+    policies: opened.policies,
     ...(seeding === undefined ? {} : { random: seeding }),
     onInternalError: (error) => io.error(`internal error (answered ServiceFailure): ${redact(error instanceof Error ? error.message : String(error), config)}`),
   });
@@ -253,6 +286,8 @@ export const startServer = async (config: ServeConfig, io: ServeIo, names: Optio
     ...(dashboard === undefined ? {} : { dashboard }),
     ...(config.accessLog ? { log: io.log } : {}),
     ...(config.authenticateEndpoint ? { authenticatePath: DEFAULT_AUTHENTICATE_PATH } : {}),
+    // Decisions are logged whenever enforcement is on (in soft mode they are its whole point), --quiet or not.
+    ...(config.enforceIam === undefined ? {} : { enforceIam: { mode: config.enforceIam, log: io.log } }),
     ...(config.verifySignatures === true
       ? {
           signatures: {

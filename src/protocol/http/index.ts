@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type RequestListener, type Server, type ServerResponse, createServer } from 'node:http';
-import type { CredentialEngine } from '../../index.js';
-import { type AccountMap, type RequestIdentity, keyIdentity, requestIdentity } from '../query/account-map.js';
-import { CONTROL_PATH_PREFIX, type ControlPaths, answerControlPath } from './control-paths.js';
+import type { CredentialEngine, Principal } from '../../index.js';
+import { requestedRegion } from '../query/access-key.js';
+import { type AccountMap, requestIdentity } from '../query/account-map.js';
+import type { EnforceIamOptions } from '../query/enforcement.js';
+import { CONTROL_PATH_PREFIX, type ControlPaths, RESET_PATH, answerControlPath } from './control-paths.js';
 import { type QueryRequest, type QueryResponse, answerQueryRequest, renderQueryError } from '../query/handle-query-request.js';
 import { type WireError, methodNotAllowed, requestEntityTooLarge } from '../query/wire-error.js';
 import { serviceFailure } from '../../domain/iam-error.js';
-import { type SecretAccessKeys, verifySignature } from '../sigv4/verify-signature.js';
+import { verifyWithIssuedKeys } from '../sigv4/issued-keys.js';
+import type { SecretAccessKeys } from '../sigv4/verify-signature.js';
 import type { Dashboard } from '../dashboard/dashboard.js';
 
 export type { AccountMapping } from '../query/account-map.js';
@@ -52,6 +55,12 @@ export interface QueryServerOptions {
    * any signature check: with signatures on, the dashboard's own token stands in for one. Off when absent.
    */
   readonly dashboard?: Dashboard;
+  /**
+   * Authorise every IAM action before it runs, by the caller's policies (`on`: refuse with 403 AccessDenied; `soft`: run anyway and
+   * log what would have been refused); one line per decision goes to `enforceIam.log`. Needs `signatures`: only a verified key says
+   * who is calling. Off when absent: every answer is as without it.
+   */
+  readonly enforceIam?: EnforceIamOptions;
 }
 
 export interface SignatureOptions {
@@ -144,13 +153,15 @@ interface ListenerSetup {
   readonly authenticatePath: string | undefined;
   readonly controls: ControlPaths | undefined;
   readonly signatures: SignatureCheck | undefined;
+  readonly enforceIam: EnforceIamOptions | undefined;
 }
 
 interface SignatureCheck {
   readonly secretAccessKeys: SecretAccessKeys;
   readonly now: () => Date;
-  /** The account and user a verified key acts as. */
-  readonly callerOf: (accessKeyId: string) => RequestIdentity;
+  /** The static keys' accounts and users (keys the engine issued act as their own users). */
+  readonly accountMap: AccountMap | undefined;
+  readonly defaultAccountId: string | undefined;
 }
 
 /**
@@ -165,6 +176,8 @@ class Exchange {
   private more: Buffer[] | undefined;
   private settled = false;
   private verified = false;
+  /** Who is calling, when the key says (set with the account and user). */
+  principal: Principal | undefined;
 
   constructor(
     private readonly setup: ListenerSetup,
@@ -234,6 +247,16 @@ class Exchange {
       this.verifyThenRespond(this.setup.signatures, body);
       return;
     }
+    // With IAM enforced, only an account's root may empty the endpoint (the reset path spans every account); soft mode logs it.
+    const enforceIam = this.setup.enforceIam;
+    if (enforceIam !== undefined && controls?.reset !== undefined && this.path === RESET_PATH && this.principal?.kind !== 'root') {
+      const who = this.principal?.arn ?? 'an unmapped key';
+      enforceIam.log?.(`iam-authz principal=${loggable(who)} action=reset-path resource=* decision=implicit-deny outcome=${enforceIam.mode === 'on' ? 'denied' : 'would-deny(soft)'} deciding=-`);
+      if (enforceIam.mode === 'on') {
+        this.finish(refusal({ code: 'AccessDenied', httpStatus: 403, type: 'Sender', message: `${who} may not reset the endpoint's state: only an account's root may while IAM is enforced.` }, this.path, requestId));
+        return;
+      }
+    }
     const control =
       controls === undefined || body.kind !== 'ok' || this.path === authenticatePath
         ? undefined
@@ -271,7 +294,14 @@ class Exchange {
       };
       if (this.accountId !== undefined) request.accountId = this.accountId;
       if (this.callerUserName !== undefined) request.callerUserName = this.callerUserName;
-      answerQueryRequest(engine, request, requestId).then(
+      if (this.principal !== undefined) request.principal = this.principal;
+      const enforceIam = this.setup.enforceIam;
+      if (enforceIam !== undefined) {
+        request.sourceIp = req.socket.remoteAddress;
+        request.secureTransport = (req.socket as { encrypted?: boolean }).encrypted === true;
+        request.region = requestedRegion(req.headers, this.queryString);
+      }
+      answerQueryRequest(engine, request, requestId, enforceIam).then(
         (answer) => this.finishOrFail(answer),
         () => this.fail(),
       );
@@ -281,13 +311,14 @@ class Exchange {
   /** Signatures on: nothing runs until the request verifies; then it acts as the key that signed it. */
   private verifyThenRespond(check: SignatureCheck, body: { readonly kind: 'ok'; readonly body: Buffer }): void {
     const { req, method, path, queryString, requestId } = this;
-    verifySignature({ method, path, queryString, headers: req.headers, body: body.body, now: check.now() }, check.secretAccessKeys).then(
+    const received = { method, path, queryString, headers: req.headers, body: body.body, now: check.now() };
+    verifyWithIssuedKeys(this.setup.engine, received, check.secretAccessKeys, check.accountMap, check.defaultAccountId).then(
       (outcome) => {
         if (outcome.isErr()) {
           this.finishOrFail(refusal(outcome.error, path, requestId));
           return;
         }
-        ({ accountId: this.accountId, callerUserName: this.callerUserName } = check.callerOf(outcome.value.accessKeyId));
+        ({ accountId: this.accountId, callerUserName: this.callerUserName, principal: this.principal } = outcome.value);
         this.verified = true;
         try {
           this.respond(body);
@@ -343,9 +374,21 @@ export const createQueryRequestListener = (engine: CredentialEngine, options: Qu
       : {
           secretAccessKeys: options.signatures.secretAccessKeys,
           now: options.signatures.now ?? (() => new Date()),
-          callerOf: (accessKeyId) => keyIdentity(accountMap, options.accountId, accessKeyId),
+          accountMap,
+          defaultAccountId: options.accountId,
         };
-  const setup: ListenerSetup = { engine, limit, log, authenticatePath: options.authenticatePath, signatures, controls: options.controlPaths };
+  if (options.enforceIam !== undefined && signatures === undefined) {
+    throw new TypeError('createQueryRequestListener: enforceIam needs signatures (only a verified key says who is calling)');
+  }
+  const setup: ListenerSetup = {
+    engine,
+    limit,
+    log,
+    authenticatePath: options.authenticatePath,
+    signatures,
+    controls: options.controlPaths,
+    enforceIam: options.enforceIam,
+  };
 
   return (req, res) => {
     try {
@@ -362,11 +405,13 @@ export const createQueryRequestListener = (engine: CredentialEngine, options: Qu
       }
       // Without a map every request acts in the default account: the access key id is not even looked for. With signatures on, the
       // key id a request names counts only once its signature verifies.
-      const { accountId, callerUserName } =
+      const { accountId, callerUserName, principal } =
         signatures === undefined
           ? requestIdentity(accountMap, options.accountId, req.headers, queryString)
-          : { accountId: options.accountId, callerUserName: undefined };
-      new Exchange(setup, req, res, started, req.method ?? 'GET', path, queryString, requestId, accountId, callerUserName).start();
+          : { accountId: options.accountId, callerUserName: undefined, principal: undefined };
+      const exchange = new Exchange(setup, req, res, started, req.method ?? 'GET', path, queryString, requestId, accountId, callerUserName);
+      exchange.principal = principal;
+      exchange.start();
     } catch {
       if (!res.headersSent) res.destroy();
     }

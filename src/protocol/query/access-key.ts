@@ -166,3 +166,16 @@ export const parseAuthorization = (header: string): Result<SigV4Authorization, s
   }
   return ok({ credential, signedHeaders, signature });
 };
+
+/** The region of the SigV4 credential scope a request names (`AKID/date/region/service/aws4_request`). */
+export const requestedRegion = (headers: QueryHeaders | undefined, queryString: string | undefined): string | undefined => {
+  const header = headerValue(headers, 'authorization');
+  let scope: string | undefined;
+  if (header !== undefined) {
+    const value = scanCredential(header);
+    if (value !== undefined) scope = header.slice(value[0], value[1]);
+  }
+  scope ??= new URLSearchParams(queryString).get('X-Amz-Credential') ?? undefined;
+  const region = scope?.split('/')[2];
+  return region === undefined || region === '' ? undefined : region;
+};

@@ -1,3 +1,4 @@
+import type { Principal } from '../../domain/policy/types.js';
 import { accessKeyIdOf } from './access-key.js';
 import type { QueryHeaders } from './handle-query-request.js';
 
@@ -23,12 +24,20 @@ const findAccountMapping = (map: AccountMap | undefined, accessKeyId: string | u
 export interface RequestIdentity {
   readonly accountId: string | undefined;
   readonly callerUserName: string | undefined;
+  /** Who is calling, when the key says: an account's root (a key mapped to an account alone) or an IAM user. */
+  readonly principal?: Principal | undefined;
 }
 
 /** The account (and calling user) of an access key id: its mapping, else `defaultAccountId`. */
 export const keyIdentity = (map: AccountMap | undefined, defaultAccountId: string | undefined, accessKeyId: string | undefined): RequestIdentity => {
   const mapping = findAccountMapping(map, accessKeyId);
-  return { accountId: mapping?.accountId ?? defaultAccountId, callerUserName: mapping?.userName };
+  if (mapping === undefined) return { accountId: defaultAccountId, callerUserName: undefined };
+  const { accountId, userName } = mapping;
+  const principal: Principal =
+    userName === undefined
+      ? { kind: 'root', accountId, arn: `arn:aws:iam::${accountId}:root` }
+      : { kind: 'user', accountId, arn: `arn:aws:iam::${accountId}:user/${userName}`, userName };
+  return { accountId, callerUserName: userName, principal };
 };
 
 /**

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { serviceFailure } from '../../domain/iam-error.js';
-import type { CredentialEngine } from '../../index.js';
+import type { CredentialEngine, Principal, RequestContext } from '../../index.js';
+import { type EnforceIamOptions, enforceAction } from './enforcement.js';
 import { bodyText, forEachFormPair } from './form.js';
 import { QUERY_OPERATIONS, type QueryOperation, convertMember } from './operations.js';
 import {
@@ -51,11 +52,21 @@ export interface QueryRequest {
   readonly accountId?: string | undefined;
   /** The IAM user the caller is, used where UserName may be omitted; absent (or undefined) = a non-user caller (root or role). */
   readonly callerUserName?: string | undefined;
+  /** Who is calling (root or an IAM user), when the key that signed the request says; see `RequestContext.principal`. */
+  readonly principal?: Principal | undefined;
+  /** The client's address (`aws:SourceIp`, for enforcement). */
+  readonly sourceIp?: string | undefined;
+  /** Whether the request came over TLS (`aws:SecureTransport`, for enforcement). */
+  readonly secureTransport?: boolean | undefined;
+  /** The region the request was signed for (`aws:RequestedRegion`, for enforcement): see `requestedRegion`. */
+  readonly region?: string | undefined;
 }
 
 export interface QueryHandlerOptions {
   /** Makes request ids (the `x-amzn-RequestId` header and `RequestId` elements). Default: `crypto.randomUUID()`. */
   readonly requestId?: () => string;
+  /** Authorise every action before it runs (off when absent). See `EnforceIamOptions`. */
+  readonly enforceIam?: EnforceIamOptions;
 }
 
 export interface QueryResponse {
@@ -150,12 +161,26 @@ export const renderQueryError = (error: WireError, requestId: string, action?: s
  * `handleQueryRequest` with the request id already made (the node:http listener makes it first, for its access log). Never throws and
  * never rejects.
  */
-export const answerQueryRequest = async (engine: CredentialEngine, request: QueryRequest, requestId: string): Promise<QueryResponse> => {
+export const answerQueryRequest = async (
+  engine: CredentialEngine,
+  request: QueryRequest,
+  requestId: string,
+  enforceIam?: EnforceIamOptions,
+): Promise<QueryResponse> => {
   try {
     const parsed = parseRequest(request);
     if (!parsed.ok) return renderQueryError(parsed.error, requestId, parsed.action);
     const { action, operation, input } = parsed;
-    const outcome = await operation.call(engine, input, { accountId: request.accountId, callerUserName: request.callerUserName });
+    const ctx: RequestContext =
+      request.principal === undefined
+        ? { accountId: request.accountId, callerUserName: request.callerUserName }
+        : { accountId: request.accountId, callerUserName: request.callerUserName, principal: request.principal };
+    if (enforceIam !== undefined) {
+      const facts = { sourceIp: request.sourceIp, secureTransport: request.secureTransport, region: request.region };
+      const refused = await enforceAction(engine, enforceIam, action, input, ctx, facts);
+      if (refused !== undefined) return renderQueryError(fromIamError(refused), requestId, action);
+    }
+    const outcome = await operation.call(engine, input, ctx);
     if (outcome.isErr()) return renderQueryError(fromIamError(outcome.error), requestId, action);
     return {
       status: 200,
@@ -182,5 +207,5 @@ export const handleQueryRequest = (engine: CredentialEngine, request: QueryReque
     // A custom requestId generator that throws: the client still gets a clean answer.
     return Promise.resolve(renderQueryError(serviceFailure(), randomUUID()));
   }
-  return answerQueryRequest(engine, request, requestId);
+  return answerQueryRequest(engine, request, requestId, options.enforceIam);
 };

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { type ResultAsync, okAsync } from 'neverthrow';
 import type { CredentialEngine } from '../../index.js';
 import type { SignatureOptions } from '../http/index.js';
-import { verifySignature } from '../sigv4/verify-signature.js';
-import { type AccountMap, type RequestIdentity, keyIdentity, requestIdentity } from './account-map.js';
+import { verifyWithIssuedKeys } from '../sigv4/issued-keys.js';
+import { requestedRegion } from './access-key.js';
+import type { EnforceIamOptions } from './enforcement.js';
+import { type AccountMap, type RequestIdentity, requestIdentity } from './account-map.js';
 import { type QueryRequest, type QueryResponse, handleQueryRequest, renderQueryError } from './handle-query-request.js';
 import { type WireError, methodNotAllowed } from './wire-error.js';
 
@@ -63,6 +65,11 @@ export interface IamRequestHandlerOptions {
   readonly signatures?: SignatureOptions;
   /** The account of requests no mapping covers. Default: the engine's default account. */
   readonly accountId?: string;
+  /**
+   * Authorise every IAM action before it runs, as the endpoint's `--enforce-iam` (`on` / `soft`); one line per decision goes to
+   * `enforceIam.log`. Needs `signatures`. Off when absent.
+   */
+  readonly enforceIam?: EnforceIamOptions;
   /** Makes request ids (`x-amzn-RequestId`, `$metadata.requestId`). Default: `crypto.randomUUID()`. */
   readonly requestId?: () => string;
 }
@@ -121,10 +128,14 @@ const throwIfAborted = (signal: SdkHttpHandlerOptions['abortSignal']): void => {
  */
 export const createIamRequestHandler = (engine: CredentialEngine, options: IamRequestHandlerOptions = {}): IamRequestHandler => {
   const newRequestId = options.requestId ?? randomUUID;
-  const { accountMap, accountId: defaultAccountId, signatures } = options;
+  const { accountMap, accountId: defaultAccountId, signatures, enforceIam } = options;
+  if (enforceIam !== undefined && signatures === undefined) {
+    throw new TypeError('createIamRequestHandler: enforceIam needs signatures (only a verified key says who is calling)');
+  }
+  const handlerOptions = enforceIam === undefined ? { requestId: newRequestId } : { requestId: newRequestId, enforceIam };
   const answerRequest = (query: QueryRequest, method: string): Promise<QueryResponse> => {
     const upper = method.toUpperCase();
-    if (upper === 'POST' || upper === 'GET') return handleQueryRequest(engine, query, { requestId: newRequestId });
+    if (upper === 'POST' || upper === 'GET') return handleQueryRequest(engine, query, handlerOptions);
     // As the endpoint answers it (no Allow header: the SDK never sends another method).
     return Promise.resolve(renderQueryError(methodNotAllowed(method), randomUUID()));
   };
@@ -132,7 +143,7 @@ export const createIamRequestHandler = (engine: CredentialEngine, options: IamRe
   const identityOf = (request: SdkHttpRequest, queryString: string, body: string | Uint8Array): ResultAsync<RequestIdentity, WireError> => {
     if (signatures === undefined) return okAsync(requestIdentity(accountMap, defaultAccountId, request.headers, queryString));
     const received = { method: request.method, path: request.path, queryString, headers: request.headers, body, now: signatures.now?.() ?? new Date() };
-    return verifySignature(received, signatures.secretAccessKeys).map(({ accessKeyId }) => keyIdentity(accountMap, defaultAccountId, accessKeyId));
+    return verifyWithIssuedKeys(engine, received, signatures.secretAccessKeys, accountMap, defaultAccountId);
   };
   return {
     metadata: { handlerProtocol: 'http/1.1' },
@@ -148,7 +159,8 @@ export const createIamRequestHandler = (engine: CredentialEngine, options: IamRe
         // Refused before anything runs, as the endpoint refuses it (same code, status and XML).
         answer = renderQueryError(identity.error, newRequestId());
       } else {
-        answer = await answerRequest({ body, queryString, headers: request.headers, ...identity.value }, request.method);
+        const query: QueryRequest = { body, queryString, headers: request.headers, ...identity.value };
+        answer = await answerRequest(enforceIam === undefined ? query : { ...query, region: requestedRegion(request.headers, queryString) }, request.method);
       }
       // Aborted while the engine worked: the answer is dropped, as a closed socket would drop it (the operation itself has run).
       throwIfAborted(signal);

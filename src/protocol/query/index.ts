@@ -24,3 +24,6 @@ export { StartupError } from '../cli/serve.js';
 export type { SeedAccount, SeedCredential, SeedDocument, SeedUser, SeededCredential } from '../cli/seed.js';
 export { verifySignature } from '../sigv4/verify-signature.js';
 export type { SecretAccessKeys, SignedRequest, VerifiedSignature } from '../sigv4/verify-signature.js';
+export { decisionLine, isEnforceIamMode } from './enforcement.js';
+export type { EnforceIamMode, EnforceIamOptions } from './enforcement.js';
+export type { SeedAccessKey } from '../cli/seed.js';

@@ -7,6 +7,8 @@ import type {
   ServiceSpecificCredentialMetadata,
   User,
 } from '../../index.js';
+import { ACCESS_KEY_OPERATIONS } from './operations-access-keys.js';
+import { policyOperations } from './operations-policies.js';
 import { type XmlElement, xmlBoolean, xmlTimestamp } from './xml.js';
 
 /** How a Query parameter's text becomes a request member (the model's shape type). */
@@ -127,6 +129,8 @@ export const QUERY_OPERATIONS: Readonly<Record<string, QueryOperation>> = {
       Marker: optional(out.Marker, text),
     }),
   ),
+  ...ACCESS_KEY_OPERATIONS,
+  ...policyOperations(operation),
 };
 
 /** The Query actions this endpoint answers, in the order documented. */

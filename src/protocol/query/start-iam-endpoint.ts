@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { type EnforceIamMode, isEnforceIamMode } from './enforcement.js';
 import { isAccountId } from '../../domain/account.js';
 import type { Clock } from '../../ports/clock.port.js';
 import { isSafeInteger } from '../../domain/validation.js';
@@ -30,6 +31,11 @@ export interface IamEndpointOptions {
    */
   readonly signatures?: SignatureOptions;
   readonly unsupportedServiceError?: UnsupportedServiceErrorCode;
+  /**
+   * As `--enforce-iam`: `on` authorises every action by the caller's IAM policies (403 AccessDenied when refused), `soft` allows and
+   * logs what would be refused; one line per decision goes to `log`. Needs `signatures`. Default `off`.
+   */
+  readonly enforceIam?: EnforceIamMode | 'off';
   /** `memory` (the default) or a `postgres://` / `postgresql://` connection URL (needs the optional `pg` package). */
   readonly store?: string;
   /**
@@ -82,6 +88,7 @@ export interface IamEndpoint {
 /** Startup errors name the options as this API spells them. */
 const API_OPTION_NAMES: OptionNames = {
   verifySignatures: 'signatures',
+  enforceIam: 'enforceIam',
   dataDir: 'dataDir',
   seed: 'seed',
   gitRoot: 'frontDoors.git.root',
@@ -161,6 +168,13 @@ const signaturesOf = (signatures: SignatureOptions): Pick<ServeConfig, 'secretAc
   };
 };
 
+const enforceIamOf = (mode: unknown, signed: boolean): Pick<ServeConfig, 'enforceIam'> => {
+  if (mode === undefined || mode === 'off') return {};
+  if (!isEnforceIamMode(mode)) throw new TypeError("startIamEndpoint: enforceIam must be 'on', 'soft' or 'off'");
+  if (!signed) throw new TypeError('startIamEndpoint: enforceIam needs signatures (only a verified key says who is calling)');
+  return { enforceIam: mode };
+};
+
 /**
  * Starts the same endpoint as `iam-service-credentials serve` (one implementation: cli/serve.ts), on a free port by default, and
  * resolves once it listens (seed created). Rejects with a TypeError for wrong options, with a StartupError when the store cannot be
@@ -184,6 +198,7 @@ export const startIamEndpoint = async (options: IamEndpointOptions = {}): Promis
     authenticateEndpoint: options.authenticateEndpoint ?? false,
     reset: options.reset !== false,
     ...(options.signatures === undefined ? {} : signaturesOf(options.signatures)),
+    ...enforceIamOf(options.enforceIam, options.signatures !== undefined),
     ...(options.frontDoors === undefined ? {} : { frontDoors: frontDoorsOf(options.frontDoors) }),
     ...(options.seed === undefined ? {} : { seed: seedOf(options.seed) }),
     ...(options.dashboard === undefined ? {} : { dashboard: options.dashboard === true }),

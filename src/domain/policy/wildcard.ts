@@ -1,0 +1,70 @@
+const STAR = 42; // '*'
+const QUESTION = 63; // '?'
+
+/**
+ * A pattern to match: its text, and which of its characters are literal (`literal[i] === 1`: a `*` or `?` that came from a
+ * `${*}`/`${?}` escape or from a substituted variable's value, never a wildcard). `literal` is absent when every `*` and `?` is a
+ * wildcard, the common case.
+ */
+export interface WildcardPattern {
+  readonly text: string;
+  readonly literal?: Uint8Array;
+}
+
+/**
+ * Whether `value[valueStart, valueEnd)` matches `text[patternStart, patternEnd)`, where `*` matches any run of characters
+ * (also none) and `?` exactly one. Greedy with one backtracking point: each `*` only ever has to retry from the last `*` seen,
+ * and only where the character that follows it occurs, so the match is linear in practice and O(n·m) at worst, with no regular
+ * expression and no allocation. Case-sensitive: callers
+ * lower-case both sides for the case-insensitive comparisons.
+ */
+export const wildcardMatchRange = (
+  text: string,
+  literal: Uint8Array | undefined,
+  patternStart: number,
+  patternEnd: number,
+  value: string,
+  valueStart: number,
+  valueEnd: number,
+): boolean => {
+  let p = patternStart;
+  let v = valueStart;
+  let starAt = -1;
+  let starValue = valueStart;
+  while (v < valueEnd) {
+    if (p < patternEnd) {
+      const code = text.charCodeAt(p);
+      const wild = literal === undefined || literal[p] !== 1;
+      if (wild && code === STAR) {
+        starAt = p;
+        p += 1;
+        starValue = v;
+        continue;
+      }
+      if ((wild && code === QUESTION) || code === value.charCodeAt(v)) {
+        p += 1;
+        v += 1;
+        continue;
+      }
+    }
+    if (starAt < 0) return false;
+    p = starAt + 1;
+    starValue += 1;
+    // Retry only where the character after the `*` occurs: one indexOf instead of a failed comparison at every position.
+    if (p < patternEnd && (literal?.[p] === 1 || (text.charCodeAt(p) !== STAR && text.charCodeAt(p) !== QUESTION))) {
+      const next = value.indexOf(text.charAt(p), starValue);
+      if (next < 0 || next >= valueEnd) return false;
+      starValue = next;
+    }
+    v = starValue;
+  }
+  while (p < patternEnd && text.charCodeAt(p) === STAR && (literal === undefined || literal[p] !== 1)) p += 1;
+  return p === patternEnd;
+};
+
+export const wildcardMatch = (pattern: WildcardPattern, value: string): boolean =>
+  wildcardMatchRange(pattern.text, pattern.literal, 0, pattern.text.length, value, 0, value.length);
+
+/** A pattern string in which every `*` and `?` is a wildcard. */
+export const wildcardMatchText = (pattern: string, value: string): boolean =>
+  wildcardMatchRange(pattern, undefined, 0, pattern.length, value, 0, value.length);
