@@ -37,7 +37,7 @@ const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
 
 export const parseConditionNumber = (text: string): number | undefined => (NUMBER.test(text) ? Number(text) : undefined);
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
+const ISO_DATE = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?:[Tt]([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(\.\d+)?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
 
 /**
  * A date condition value as epoch milliseconds: ISO 8601 (`2026-01-01`, `2026-01-01T12:00:00Z`, with an offset or fraction; no
@@ -47,19 +47,14 @@ export const parseConditionDate = (text: string): number | undefined => {
   if (/^\d+$/.test(text)) return Number(text) * 1000;
   const match = ISO_DATE.exec(text);
   if (match === null) return undefined;
-  const [, year, month, day, hours = '00', minutes = '00', seconds = '00', fraction = '', zone = 'Z'] = match;
-  const utc = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hours), Number(minutes), Number(seconds));
-  // Date.UTC rolls an out-of-range field over into the next; such a date is not a date.
-  const check = new Date(utc);
-  if (check.getUTCMonth() !== Number(month) - 1 || check.getUTCDate() !== Number(day) || Number(hours) > 23 || Number(minutes) > 59 || Number(seconds) > 59)
-    return undefined;
-  const milliseconds = fraction === '' ? 0 : Math.floor(Number(`0${fraction}`) * 1000);
-  let offsetMinutes = 0;
-  if (zone !== 'Z' && zone !== 'z') {
-    const sign = zone.startsWith('-') ? -1 : 1;
-    const digits = zone.slice(1).replace(':', '');
-    offsetMinutes = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0'));
-  }
+  const [, year, month, day, hours, minutes, seconds, fraction, zone] = match;
+  const utc = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hours ?? 0), Number(minutes ?? 0), Number(seconds ?? 0));
+  // Date.UTC rolls a day past the month's end over into the next month (February 30th is March 2nd): no such date.
+  if (new Date(utc).getUTCDate() !== Number(day)) return undefined;
+  const milliseconds = Math.floor(Number(`0${fraction ?? ''}`) * 1000);
+  // `Z` (or no zone) is UTC; `±hh`, `±hhmm`, `±hh:mm` an offset from it.
+  const offset = (zone ?? 'Z').slice(1).replace(':', '');
+  const offsetMinutes = (zone?.startsWith('-') === true ? -1 : 1) * (Number(offset.slice(0, 2)) * 60 + Number(offset.slice(2)));
   return utc + milliseconds - offsetMinutes * 60_000;
 };
 
@@ -88,7 +83,7 @@ const arnBoundaries = (text: string): number[] | undefined => {
   let from = 0;
   for (let colon = 0; colon < 5; colon += 1) {
     const at = text.indexOf(':', from);
-    if (at < 0) return undefined;
+    if (at === -1) return undefined;
     starts.push(at + 1);
     from = at + 1;
   }
@@ -147,9 +142,14 @@ const positiveMatch = (base: ConditionOperatorBase, requestValue: string, policy
       break;
   }
   // A value without variables (the common case) is matched as written, with no substitution and nothing allocated.
-  const resolved = policyValue.parts === undefined ? policyValue.raw : resolveTemplate(policyValue.parts, context);
-  if (resolved === undefined) return undefined;
-  const text = typeof resolved === 'string' ? resolved : resolved.text;
+  let text = policyValue.raw;
+  let literal: Uint8Array | undefined;
+  if (policyValue.parts !== undefined) {
+    const resolved = resolveTemplate(policyValue.parts, context);
+    if (resolved === undefined) return undefined;
+    text = resolved.text;
+    literal = resolved.literal;
+  }
   switch (base) {
     case 'StringEquals':
     case 'BinaryEquals':
@@ -157,15 +157,14 @@ const positiveMatch = (base: ConditionOperatorBase, requestValue: string, policy
     case 'StringEqualsIgnoreCase':
       return text.toLowerCase() === requestValue.toLowerCase();
     case 'StringLike':
-      return wildcardMatchRange(text, typeof resolved === 'string' ? undefined : resolved.literal, 0, text.length, requestValue, 0, requestValue.length);
+      return wildcardMatchRange(text, literal, 0, text.length, requestValue, 0, requestValue.length);
     case 'Bool': {
-      const policy = text.toLowerCase();
+      // Bool has no negated form: a value that is not true/false simply matches nothing.
       const request = requestValue.toLowerCase();
-      if ((policy !== 'true' && policy !== 'false') || (request !== 'true' && request !== 'false')) return undefined;
-      return policy === request;
+      return (request === 'true' || request === 'false') && text.toLowerCase() === request;
     }
     default:
-      return arnMatches(typeof resolved === 'string' ? { text } : resolved, requestValue);
+      return arnMatches({ text, literal }, requestValue);
   }
 };
 

@@ -3,12 +3,15 @@ import type { WildcardPattern } from './wildcard.js';
 
 export type ContextValue = string | readonly string[];
 
+/** A key set to undefined (a root principal's user name) is a key the request does not carry. */
+type StoredValue = ContextValue | undefined;
+
 /**
  * The request's condition keys, looked up by lower-cased name (AWS compares keys without regard to case). Built on first use, so a
  * request that no statement's Resource variables or Condition reach never builds it.
  */
 export class RequestContext {
-  private keys: Map<string, ContextValue> | undefined;
+  private keys: Map<string, StoredValue> | undefined;
 
   constructor(private readonly request: AuthorizationRequest) {}
 
@@ -17,18 +20,15 @@ export class RequestContext {
     return this.keys.get(lowerCaseKey);
   }
 
-  private build(): Map<string, ContextValue> {
+  private build(): Map<string, StoredValue> {
     const { principal, context } = this.request;
-    const keys = new Map<string, ContextValue>();
+    const keys = new Map<string, StoredValue>();
     keys.set('aws:principalarn', principal.arn);
     keys.set('aws:principalaccount', principal.accountId);
     keys.set('aws:principaltype', principal.kind === 'root' ? 'Account' : 'User');
-    if (principal.userName !== undefined) keys.set('aws:username', principal.userName);
-    if (principal.userId !== undefined) keys.set('aws:userid', principal.userId);
-    for (const key of Object.keys(context)) {
-      const value = context[key];
-      if (value !== undefined) keys.set(key.toLowerCase(), value);
-    }
+    keys.set('aws:username', principal.userName);
+    keys.set('aws:userid', principal.userId);
+    for (const key of Object.keys(context)) keys.set(key.toLowerCase(), context[key]);
     return keys;
   }
 }
@@ -54,11 +54,9 @@ export const resolveTemplate = (parts: readonly TemplatePart[], context: Request
       else if (part.fallback !== undefined) value = part.fallback;
       else return undefined;
     }
-    // Only a `*` or `?` needs marking as literal; a user name or account id (the usual values) has neither.
-    if (value.includes('*') || value.includes('?')) literalRanges.push(text.length, text.length + value.length);
+    literalRanges.push(text.length, text.length + value.length);
     text += value;
   }
-  if (literalRanges.length === 0) return { text };
   const literal = new Uint8Array(text.length);
   for (let index = 0; index < literalRanges.length; index += 2) literal.fill(1, literalRanges[index], literalRanges[index + 1]);
   return { text, literal };

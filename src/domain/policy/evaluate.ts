@@ -26,21 +26,22 @@ const actionApplies = (statement: PolicyStatement, lowerCaseAction: string): boo
  */
 const resourceApplies = (statement: PolicyStatement, resource: string, context: RequestContext): boolean => {
   const { negated, patterns } = statement.resource;
-  let matched = false;
   for (const pattern of patterns) {
-    const resolved = pattern.parts === undefined ? pattern.raw : resolveTemplate(pattern.parts, context);
-    if (resolved === undefined) {
-      if (negated) return false;
-      continue;
+    let text = pattern.raw;
+    let literal: Uint8Array | undefined;
+    if (pattern.parts !== undefined) {
+      const resolved = resolveTemplate(pattern.parts, context);
+      if (resolved === undefined) {
+        if (negated) return false;
+        continue;
+      }
+      text = resolved.text;
+      literal = resolved.literal;
     }
-    const text = typeof resolved === 'string' ? resolved : resolved.text;
-    const literal = typeof resolved === 'string' ? undefined : resolved.literal;
-    if (wildcardMatchRange(text, literal, 0, text.length, resource, 0, resource.length)) {
-      matched = true;
-      if (!negated) break;
-    }
+    // A listed resource matches: Resource applies, NotResource does not.
+    if (wildcardMatchRange(text, literal, 0, text.length, resource, 0, resource.length)) return !negated;
   }
-  return matched !== negated;
+  return negated;
 };
 
 /** Whether the statement applies to the request: its action, its resource, and every condition (ANDed). */
@@ -72,8 +73,6 @@ export const evaluatePolicies = (request: AuthorizationRequest, policies: readon
     const statements = policy.document.statements;
     for (let index = 0; index < statements.length; index += 1) {
       const statement = statements[index] as PolicyStatement;
-      // Once a Deny has decided, an Allow cannot change the outcome: it is not worth evaluating.
-      if (statement.effect === 'Allow' && denies !== undefined) continue;
       if (!statementApplies(statement, lowerCaseAction, request, context)) continue;
       if (statement.effect === 'Deny') (denies ??= []).push(deciding(policy.source, statement, index));
       else (allows ??= []).push(deciding(policy.source, statement, index));

@@ -8,14 +8,13 @@ const QUESTION = 63; // '?'
  */
 export interface WildcardPattern {
   readonly text: string;
-  readonly literal?: Uint8Array;
+  readonly literal?: Uint8Array | undefined;
 }
 
 /**
  * Whether `value[valueStart, valueEnd)` matches `text[patternStart, patternEnd)`, where `*` matches any run of characters
  * (also none) and `?` exactly one. Greedy with one backtracking point: each `*` only ever has to retry from the last `*` seen,
- * and only where the character that follows it occurs, so the match is linear in practice and O(n·m) at worst, with no regular
- * expression and no allocation. Case-sensitive: callers
+ * so the match is linear in practice and O(n·m) at worst, with no regular expression and no allocation. Case-sensitive: callers
  * lower-case both sides for the case-insensitive comparisons.
  */
 export const wildcardMatchRange = (
@@ -50,12 +49,6 @@ export const wildcardMatchRange = (
     if (starAt < 0) return false;
     p = starAt + 1;
     starValue += 1;
-    // Retry only where the character after the `*` occurs: one indexOf instead of a failed comparison at every position.
-    if (p < patternEnd && (literal?.[p] === 1 || (text.charCodeAt(p) !== STAR && text.charCodeAt(p) !== QUESTION))) {
-      const next = value.indexOf(text.charAt(p), starValue);
-      if (next < 0 || next >= valueEnd) return false;
-      starValue = next;
-    }
     v = starValue;
   }
   while (p < patternEnd && text.charCodeAt(p) === STAR && (literal === undefined || literal[p] !== 1)) p += 1;

@@ -23,6 +23,8 @@ describe('IP addresses and blocks', () => {
     expect(bytes('ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe')).toEqual([...new Array(15).fill(0xff), 0xfe]);
     expect(bytes('::ffff:10.1.2.3')).toEqual(v4(10, 1, 2, 3));
     expect(bytes('1:2:3:4:5:6:10.1.2.3')).toEqual([0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 10, 1, 2, 3]);
+    expect(bytes('1:2:3:4:5:6:7::')).toEqual([0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 0]);
+    expect(bytes('::2:3:4:5:6:7:8')).toEqual([0, 0, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8]);
   });
 
   it.each(['', '1.2.3', '1.2.3.4.5', '1.2.3.256', '1.2.3.a', '1.2.3.1000', ' 1.2.3.4', '1.2.3.4 ', '1:2:3:4:5:6:7', '1:2:3:4:5:6:7:8:9', '1::2::3', '1:2:3:4:5:6:7::8', 'g::1', '12345::1', '::1.2.3', '::1.2.3.256', '1:2:3:4:5:6:7:1.2.3.4', 'x'])(
@@ -115,6 +117,34 @@ describe('numbers and dates of conditions', () => {
   });
 });
 
+describe('documents built without the parser', () => {
+  it('a policy date or number that cannot be read matches under no operator, positive or negated', () => {
+    const clause = (operator: 'DateEquals' | 'DateNotEquals' | 'NumericEquals' | 'NumericNotEquals' | 'IpAddress' | 'NotIpAddress', key: string, value: string) =>
+      evaluatePolicies(request(user('alice'), 'iam:GetUser', userArn('alice'), { [key]: key === 'x:ip' ? '10.0.0.1' : key === 'x:d' ? '2026-01-01' : '1' }), [
+        {
+          source: { kind: 'user-inline', userName: 'alice', policyName: 'built' },
+          document: {
+            version: '2012-10-17',
+            statements: [
+              {
+                effect: 'Allow',
+                action: { negated: false, patterns: ['*'], lowerCasePatterns: ['*'] },
+                resource: { negated: false, patterns: [{ raw: '*' }] },
+                conditions: [{ operator, base: operator, ifExists: false, key, lowerCaseKey: key, values: [{ raw: value }] }],
+              },
+            ],
+          },
+        },
+      ]).decision;
+    expect(clause('DateEquals', 'x:d', 'soon')).toBe('implicit-deny');
+    expect(clause('DateNotEquals', 'x:d', 'soon')).toBe('implicit-deny');
+    expect(clause('DateNotEquals', 'x:d', '2027-01-01')).toBe('allow');
+    expect(clause('NumericNotEquals', 'x:n', 'one')).toBe('implicit-deny');
+    expect(clause('NotIpAddress', 'x:ip', 'ten')).toBe('implicit-deny');
+    expect(clause('NotIpAddress', 'x:ip', '11.0.0.0/8')).toBe('allow');
+  });
+});
+
 describe('Bool, Null, ARNs and sets: edges', () => {
   it('Bool reads only true and false, on either side', () => {
     expect(conditionHolds({ Bool: { 'x:b': 'false' } }, { 'x:b': 'False' })).toBe(true);
@@ -203,6 +233,10 @@ describe('wildcard edges', () => {
   it('ranges, trailing stars, literal stars at the end', () => {
     expect(wildcardMatchRange('xa*bx', undefined, 1, 4, 'yaZZby', 1, 5)).toBe(true);
     expect(wildcardMatchRange('xa*bx', undefined, 1, 4, 'yaZZby', 1, 4)).toBe(false);
+    // What lies past the pattern's range is not part of it.
+    expect(wildcardMatchRange('*a', undefined, 0, 1, 'xa', 0, 2)).toBe(true);
+    expect(wildcardMatchRange('a*', undefined, 0, 1, 'a', 0, 1)).toBe(true);
+    expect(wildcardMatchRange('a*', undefined, 0, 1, 'ab', 0, 2)).toBe(false);
     expect(wildcardMatchText('a**', 'a')).toBe(true);
     expect(wildcardMatchText('*a*b', 'xxaxxb')).toBe(true);
     expect(wildcardMatchText('*a*b', 'xxaxxbx')).toBe(false);
