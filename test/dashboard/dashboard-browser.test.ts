@@ -43,6 +43,26 @@ describe.skipIf(!available && process.env['CI'] !== 'true')('the dashboard in Ch
     expect(await page.locator('#accounts tr', { hasText: 'cassandra.amazonaws.com' }).locator('.badge').textContent()).toBe('Inactive');
   });
 
+  it("shows each user's access keys, groups and policies, whose documents open", async () => {
+    const accounts = page.locator('#accounts');
+    await expect.poll(() => accounts.textContent(), { timeout: 5000 }).toContain('IAMSelfManageServiceSpecificCredentials');
+    const text = (await accounts.textContent()) ?? '';
+    expect(text).toMatch(/Access keys: AKIA[A-Z0-9]{16} Active/);
+    expect(text).toContain('Groups: developers');
+    const inline = page.locator('details.policy', { hasText: 'no-codecommit' });
+    expect(await inline.locator('pre').isVisible()).toBe(false);
+    await inline.locator('summary').click();
+    await expect.poll(() => inline.locator('pre').isVisible()).toBe(true);
+    expect(await inline.locator('pre').textContent()).toContain('"Sid": "NoCodeCommitPasswords"');
+    // Still open after the next refreshes.
+    await page.waitForTimeout(1500);
+    expect(await page.locator('details.policy', { hasText: 'no-codecommit' }).locator('pre').isVisible()).toBe(true);
+    const managed = page.locator('details.policy', { hasText: 'arn:aws:iam::aws:policy/IAMSelfManageServiceSpecificCredentials' });
+    await managed.locator('summary').click();
+    await expect.poll(() => managed.locator('pre').textContent()).toContain('iam:CreateServiceSpecificCredential');
+    expect(await page.locator('details.policy', { hasText: 'read-users' }).count()).toBe(1);
+  });
+
   it('shows a refused git login with its reason within 2 s, without a reload', async () => {
     let reloaded = false;
     page.once('load', () => (reloaded = true));
@@ -69,7 +89,7 @@ describe.skipIf(!available && process.env['CI'] !== 'true')('the dashboard in Ch
     await fixture.acceptedGitLogin();
     await page.locator('#logins tr', { hasText: 'accepted' }).first().waitFor({ timeout: 5000 });
     const html = await page.content();
-    expect(fixture.secrets.length).toBeGreaterThanOrEqual(4);
+    expect(fixture.secrets.length).toBeGreaterThanOrEqual(5);
     for (const secret of fixture.secrets) expect(html).not.toContain(secret);
   });
 

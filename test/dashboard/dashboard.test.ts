@@ -1,4 +1,10 @@
-import { CreateServiceSpecificCredentialCommand, CreateUserCommand, IAMClient, ResetServiceSpecificCredentialCommand } from '@aws-sdk/client-iam';
+import {
+  CreateAccessKeyCommand,
+  CreateServiceSpecificCredentialCommand,
+  CreateUserCommand,
+  IAMClient,
+  ResetServiceSpecificCredentialCommand,
+} from '@aws-sdk/client-iam';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ACTIVITY_CAPACITY, ActivityLog, Ring } from '../../src/protocol/dashboard/activity.js';
@@ -161,5 +167,45 @@ describe('--dashboard and --no-dashboard', () => {
     expect(parse('--dashboard')).toMatchObject({ kind: 'serve', config: { dashboard: true } });
     expect(parse('--no-dashboard')).toMatchObject({ kind: 'serve', config: { dashboard: false } });
     expect(parse('--dashboard', '--no-dashboard')).toEqual({ kind: 'error', message: '--dashboard and --no-dashboard: give one of them' });
+  });
+});
+
+describe('the dashboard with IAM enforcement', () => {
+  it('lists each authorisation decision with its principal, action, resource and why', async () => {
+    const root = { accessKeyId: 'AKIDROOTDASH', secretAccessKey: 'root-secret' };
+    const endpoint = await startIamEndpoint({
+      dashboard: true,
+      enforceIam: 'on',
+      accountMap: { AKIDROOTDASH: { accountId: '123456789012' } },
+      signatures: { secretAccessKeys: { AKIDROOTDASH: root.secretAccessKey } },
+    });
+    const client = (credentials: { accessKeyId: string; secretAccessKey: string }) =>
+      new IAMClient({ endpoint: endpoint.url, region: 'us-east-1', credentials, maxAttempts: 1 });
+    const asRoot = client(root);
+    try {
+      await asRoot.send(new CreateUserCommand({ UserName: 'carol' }));
+      const key = (await asRoot.send(new CreateAccessKeyCommand({ UserName: 'carol' }))).AccessKey!;
+      const asCarol = client({ accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! });
+      await expect(asCarol.send(new CreateServiceSpecificCredentialCommand({ UserName: 'carol', ServiceName: 'bedrock.amazonaws.com' }))).rejects.toThrow(
+        /not authorized to perform: iam:CreateServiceSpecificCredential/,
+      );
+      asCarol.destroy();
+      const state = JSON.parse((await get(endpoint.dashboardUrl!.replace('/_iam-service-credentials/?', '/_iam-service-credentials/state?'))).body);
+      expect(state.Decisions[0]).toMatchObject({
+        Door: 'iam',
+        Principal: 'arn:aws:iam::123456789012:user/carol',
+        Action: 'iam:CreateServiceSpecificCredential',
+        Resource: 'arn:aws:iam::123456789012:user/carol',
+        Decision: 'implicit-deny',
+        Mode: 'enforced',
+        Explanation: 'no identity-based policy allows the action',
+      });
+      expect(state.Decisions.some((d: { Principal: string; Explanation: string }) => d.Explanation.startsWith("the account's root"))).toBe(true);
+      expect(JSON.stringify(state)).not.toContain(key.SecretAccessKey!);
+      expect(state.Accounts[0].Users[0].AccessKeys).toEqual([{ AccessKeyId: key.AccessKeyId, Status: 'Active', CreateDate: expect.any(String) }]);
+    } finally {
+      asRoot.destroy();
+      await endpoint.close(0);
+    }
   });
 });

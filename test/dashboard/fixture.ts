@@ -5,9 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
+  AddUserToGroupCommand,
+  AttachUserPolicyCommand,
+  CreateAccessKeyCommand,
+  CreateGroupCommand,
   CreateServiceSpecificCredentialCommand,
   CreateUserCommand,
   IAMClient,
+  PutGroupPolicyCommand,
+  PutUserPolicyCommand,
   UpdateServiceSpecificCredentialCommand,
 } from '@aws-sdk/client-iam';
 import type { Browser } from 'playwright-core';
@@ -72,6 +78,16 @@ export const startDashboardFixture = async (): Promise<DashboardFixture> => {
   await create('alice', 'bedrock.amazonaws.com', 1);
   const keyspaces = await create('bob', 'cassandra.amazonaws.com');
   await iam.send(new UpdateServiceSpecificCredentialCommand({ UserName: 'bob', ServiceSpecificCredentialId: keyspaces.ServiceSpecificCredentialId!, Status: 'Inactive' }));
+  // Permissions: an access key, an inline policy, an AWS managed policy, a group with a policy of its own.
+  const key = await iam.send(new CreateAccessKeyCommand({ UserName: 'alice' }));
+  secrets.push(key.AccessKey!.SecretAccessKey!);
+  const denyCodeCommit = { Version: '2012-10-17', Statement: [{ Sid: 'NoCodeCommitPasswords', Effect: 'Deny', Action: 'iam:CreateServiceSpecificCredential', Resource: '*', Condition: { StringEquals: { 'iam:ServiceSpecificCredentialServiceName': 'codecommit.amazonaws.com' } } }] };
+  await iam.send(new PutUserPolicyCommand({ UserName: 'alice', PolicyName: 'no-codecommit', PolicyDocument: JSON.stringify(denyCodeCommit) }));
+  await iam.send(new AttachUserPolicyCommand({ UserName: 'alice', PolicyArn: 'arn:aws:iam::aws:policy/IAMSelfManageServiceSpecificCredentials' }));
+  await iam.send(new CreateGroupCommand({ GroupName: 'developers' }));
+  await iam.send(new AddUserToGroupCommand({ GroupName: 'developers', UserName: 'bob' }));
+  const readUsers = { Version: '2012-10-17', Statement: [{ Sid: 'ReadUsers', Effect: 'Allow', Action: ['iam:GetUser', 'iam:ListUsers'], Resource: '*' }] };
+  await iam.send(new PutGroupPolicyCommand({ GroupName: 'developers', PolicyName: 'read-users', PolicyDocument: JSON.stringify(readUsers) }));
   const gitUrl = endpoint.frontDoors.git!.url;
   const lsRemote = async (user: string, password: string): Promise<void> => {
     const url = gitUrl.replace('http://', `http://${encodeURIComponent(user)}:${encodeURIComponent(password)}@`);

@@ -20,6 +20,9 @@ import { DEFAULT_AUTHENTICATE_PATH, createQueryServer } from '../http/index.js';
 import { loadSignatureV4 } from '../sigv4/verify-signature.js';
 import { systemClock } from '../../adapters/system/system-clock.js';
 import { type Dashboard, DASHBOARD_PATH, createDashboard, newDashboardToken } from '../dashboard/dashboard.js';
+import type { DecisionActivity } from '../dashboard/activity.js';
+import { type EnforceIamMode, decisionExplanation } from '../query/enforcement.js';
+import type { ActionAuthorization } from '../../app/authorize-operation.js';
 import { SeedingRandom, type SeededCredential, applySeed, generatedSecretsTable } from './seed.js';
 import { type ServeConfig, type StoreChoice, describeStore } from './serve-options.js';
 import { type FrontDoorAddresses, type RunningFrontDoors, startFrontDoors } from './front-doors.js';
@@ -213,6 +216,17 @@ const openStore = async (config: ServeConfig, names: OptionNames): Promise<Opene
   }
 };
 
+/** A decision as the dashboard lists it. */
+const decisionActivity = (authorization: ActionAuthorization, mode: EnforceIamMode): Omit<DecisionActivity, 'time'> => ({
+  door: 'iam',
+  principal: authorization.request.principal.arn,
+  action: authorization.request.action,
+  resource: authorization.request.resource,
+  decision: authorization.decision.decision,
+  mode: mode === 'soft' && authorization.decision.decision !== 'allow' ? 'soft' : 'enforced',
+  explanation: decisionExplanation(authorization),
+});
+
 /**
  * The dashboard, unless it is off: on by default without signature checking; with it, only when asked for, and then behind a token
  * (a browser cannot sign its requests). It shows the default account, the mapped ones and every account the directory holds.
@@ -287,7 +301,15 @@ export const startServer = async (config: ServeConfig, io: ServeIo, names: Optio
     ...(config.accessLog ? { log: io.log } : {}),
     ...(config.authenticateEndpoint ? { authenticatePath: DEFAULT_AUTHENTICATE_PATH } : {}),
     // Decisions are logged whenever enforcement is on (in soft mode they are its whole point), --quiet or not.
-    ...(config.enforceIam === undefined ? {} : { enforceIam: { mode: config.enforceIam, log: io.log } }),
+    ...(config.enforceIam === undefined
+      ? {}
+      : {
+          enforceIam: {
+            mode: config.enforceIam,
+            log: io.log,
+            ...(dashboard === undefined ? {} : { onDecision: (authorization, mode) => dashboard.activity.recordDecision(decisionActivity(authorization, mode)) }),
+          },
+        }),
     ...(config.verifySignatures === true
       ? {
           signatures: {

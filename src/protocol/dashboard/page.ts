@@ -38,6 +38,28 @@ const expiry = (c) => {
   const left = c.SecondsLeft;
   return when(c.ExpirationDate) + (left <= 0 ? " (expired " + span(left) + " ago)" : " (" + span(left) + " left)");
 };
+// Which policy documents are open, so that a refresh keeps them open.
+const openDocuments = new Set();
+const policyDetails = (key, policy) => {
+  let text = policy.Document ?? "(the document could not be read)";
+  try { text = JSON.stringify(JSON.parse(text), null, 2); } catch {}
+  const details = el("details", { class: "policy", "data-key": key },
+    el("summary", {}, el("span", { class: "muted" }, policy.Kind === "inline" ? "inline " : "managed "), el("code", {}, policy.PolicyArn ?? policy.PolicyName)),
+    el("pre", {}, text));
+  details.open = openDocuments.has(key);
+  details.addEventListener("toggle", () => (details.open ? openDocuments.add(key) : openDocuments.delete(key)));
+  return details;
+};
+const permissions = (owner, user) => {
+  const box = el("div", { class: "perms indent" });
+  if (user.AccessKeys.length > 0) {
+    box.append(el("div", {}, el("span", { class: "muted" }, "Access keys: "),
+      ...user.AccessKeys.flatMap((k) => [el("code", {}, k.AccessKeyId), " ", badge(k.Status, k.Status === "Active" ? "good" : "muted"), " "])));
+  }
+  if (user.Groups.length > 0) box.append(el("div", {}, el("span", { class: "muted" }, "Groups: "), user.Groups.join(", ")));
+  for (const policy of user.Policies) box.append(policyDetails(owner + "/" + policy.Kind + "/" + (policy.PolicyArn ?? policy.PolicyName), policy));
+  return box;
+};
 const renderAccounts = (accounts) => {
   const root = $("accounts");
   root.replaceChildren();
@@ -50,6 +72,7 @@ const renderAccounts = (accounts) => {
       const head = el("div", { class: "user" }, el("strong", {}, user.UserName), " ", el("code", {}, user.UserId), " ",
         el("span", { class: "muted" }, user.Arn + ", created " + when(user.CreateDate)));
       section.append(head);
+      section.append(permissions(account.AccountId + "/user/" + user.UserName, user));
       if (user.ServiceSpecificCredentials.length === 0) {
         section.append(el("p", { class: "empty indent" }, "No service-specific credentials."));
         continue;
@@ -65,6 +88,16 @@ const renderAccounts = (accounts) => {
       section.append(el("div", { class: "scroll indent" }, el("table", { class: "credentials" },
         el("thead", {}, el("tr", {}, ...["Service", "Name or alias", "Family", "Id", "Status", "Created", "Expires"].map((h) => el("th", {}, h)))),
         el("tbody", {}, ...rows))));
+    }
+    if (account.Groups.length > 0) {
+      section.append(el("h4", {}, "Groups"));
+      for (const group of account.Groups) {
+        section.append(el("div", { class: "user" }, el("strong", {}, group.GroupName), " ", el("code", {}, group.GroupId), " ", el("span", { class: "muted" }, group.Arn)));
+        const box = el("div", { class: "perms indent" });
+        if (group.Policies.length === 0) box.append(el("p", { class: "empty" }, "No policies."));
+        for (const policy of group.Policies) box.append(policyDetails(account.AccountId + "/group/" + group.GroupName + "/" + policy.Kind + "/" + (policy.PolicyArn ?? policy.PolicyName), policy));
+        section.append(box);
+      }
     }
     if (account.Truncated) section.append(el("p", { class: "muted" }, "More users or credentials exist than are shown here."));
     root.append(section);
@@ -132,6 +165,10 @@ code { font: 12.5px/1.4 ui-monospace, "DejaVu Sans Mono", monospace; overflow-wr
 .badge { display: inline-block; padding: 1px 7px; border-radius: 10px; font-size: 12px; font-weight: 600; border: 1px solid currentColor; white-space: nowrap; }
 .good { color: var(--good); } .bad { color: var(--bad); } .warn { color: var(--warn); } .muted, .empty { color: var(--muted); }
 .error { color: var(--bad); }
+h4 { font-size: 14px; margin: 14px 0 4px; }
+.perms { margin-bottom: 4px; }
+details.policy summary { cursor: pointer; }
+details.policy pre { font: 12px/1.4 ui-monospace, "DejaVu Sans Mono", monospace; background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: 8px; overflow-x: auto; max-height: 360px; }
 .live { font-size: 12px; } .live.ok { color: var(--good); } .live.stale { color: var(--bad); }
 .filters { display: flex; flex-wrap: wrap; gap: 8px; margin: 8px 0; }
 .filters input, .filters select { font: inherit; padding: 4px 6px; border: 1px solid var(--line); border-radius: 6px; background: var(--card); color: var(--fg); }
@@ -166,7 +203,7 @@ export const DASHBOARD_HTML = `<!doctype html>
 <body>
 <header><h1>iam-service-credentials</h1><span id="live" class="live">loading…</span></header>
 <main>
-<h2>Users and service-specific credentials</h2>
+<h2>Users, their credentials and permissions</h2>
 <div id="accounts"></div>
 <h2>Recent activity</h2>
 <div class="filters">

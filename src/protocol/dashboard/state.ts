@@ -1,4 +1,5 @@
-import type { CredentialEngine, ServiceSpecificCredentialMetadata, User } from '../../index.js';
+import type { ResultAsync } from 'neverthrow';
+import type { CredentialEngine, IamError, ServiceSpecificCredentialMetadata, User } from '../../index.js';
 import type { ActivityLog, DecisionActivity, LoginActivity } from './activity.js';
 
 /** At most this many users and credentials of one account are shown; more are counted as truncated, never fetched. */
@@ -21,6 +22,22 @@ export interface CredentialView {
   readonly Family?: string;
 }
 
+/** A policy whose document the page can show: inline (`Kind: inline`) or a managed policy attached (`Kind: managed`, with its ARN). */
+export interface PolicyView {
+  readonly Kind: 'inline' | 'managed';
+  readonly PolicyName: string;
+  readonly PolicyArn?: string;
+  /** The document as JSON text (decoded: IAM's Get operations answer it URL-encoded); absent if it could not be read. */
+  readonly Document?: string;
+}
+
+/** An access key as the page shows it: its id and status, never its secret (which the engine never lists). */
+export interface AccessKeyView {
+  readonly AccessKeyId: string;
+  readonly Status: string;
+  readonly CreateDate: string;
+}
+
 export interface UserView {
   readonly UserName: string;
   readonly UserId: string;
@@ -28,11 +45,22 @@ export interface UserView {
   readonly Path: string;
   readonly CreateDate: string;
   readonly ServiceSpecificCredentials: readonly CredentialView[];
+  readonly AccessKeys: readonly AccessKeyView[];
+  readonly Groups: readonly string[];
+  readonly Policies: readonly PolicyView[];
+}
+
+export interface GroupView {
+  readonly GroupName: string;
+  readonly GroupId: string;
+  readonly Arn: string;
+  readonly Policies: readonly PolicyView[];
 }
 
 export interface AccountView {
   readonly AccountId: string;
   readonly Users: readonly UserView[];
+  readonly Groups: readonly GroupView[];
   /** More users or credentials exist than the page shows. */
   readonly Truncated: boolean;
   /** Set when the engine refused to list this account (the message, never a secret). */
@@ -136,14 +164,14 @@ const accountView = async (engine: CredentialEngine, accountId: string, now: Dat
       ? { items: answer.value.Users, marker: answer.value.IsTruncated ? answer.value.Marker : undefined }
       : { error: answer.error.message };
   });
-  if ('error' in users) return { AccountId: accountId, Users: [], Truncated: false, Error: users.error };
+  if ('error' in users) return { AccountId: accountId, Users: [], Groups: [], Truncated: false, Error: users.error };
   const credentials = await collect<ServiceSpecificCredentialMetadata>(MAX_CREDENTIALS_PER_ACCOUNT, async (Marker) => {
     const answer = await engine.listServiceSpecificCredentials({ AllUsers: true, MaxItems: PAGE, ...(Marker === undefined ? {} : { Marker }) }, ctx);
     return answer.isOk()
       ? { items: answer.value.ServiceSpecificCredentials, marker: answer.value.IsTruncated ? answer.value.Marker : undefined }
       : { error: answer.error.message };
   });
-  if ('error' in credentials) return { AccountId: accountId, Users: [], Truncated: false, Error: credentials.error };
+  if ('error' in credentials) return { AccountId: accountId, Users: [], Groups: [], Truncated: false, Error: credentials.error };
   const byUser = new Map<string, CredentialView[]>();
   for (const credential of credentials.items) {
     const list = byUser.get(credential.UserName) ?? [];
@@ -154,17 +182,119 @@ const accountView = async (engine: CredentialEngine, accountId: string, now: Dat
   const order = (a: CredentialView, b: CredentialView): number =>
     a.ServiceName.localeCompare(b.ServiceName) || (a.ServiceUserName ?? a.ServiceCredentialAlias ?? '').localeCompare(b.ServiceUserName ?? b.ServiceCredentialAlias ?? '');
   for (const list of byUser.values()) list.sort(order);
+  const documents = new ManagedDocuments(engine, ctx);
+  const groups = await valueOr(engine.listGroups({ MaxItems: PAGE }, ctx), { Groups: [], IsTruncated: false });
   return {
     AccountId: accountId,
-    Users: users.items.map((user) => ({
-      UserName: user.UserName,
-      UserId: user.UserId,
-      Arn: user.Arn,
-      Path: user.Path,
-      CreateDate: user.CreateDate.toISOString(),
-      ServiceSpecificCredentials: byUser.get(user.UserName) ?? [],
-    })),
+    Users: await Promise.all(
+      users.items.map(async (user) => ({
+        UserName: user.UserName,
+        UserId: user.UserId,
+        Arn: user.Arn,
+        Path: user.Path,
+        CreateDate: user.CreateDate.toISOString(),
+        ServiceSpecificCredentials: byUser.get(user.UserName) ?? [],
+        ...(await permissionsOfUser(engine, ctx, user.UserName, documents)),
+      })),
+    ),
+    Groups: await Promise.all(
+      groups.Groups.map(async (group) => ({
+        GroupName: group.GroupName,
+        GroupId: group.GroupId,
+        Arn: group.Arn,
+        Policies: await policiesOf(
+          engine.listGroupPolicies({ GroupName: group.GroupName, MaxItems: PAGE }, ctx),
+          (PolicyName) => engine.getGroupPolicy({ GroupName: group.GroupName, PolicyName }, ctx),
+          engine.listAttachedGroupPolicies({ GroupName: group.GroupName, MaxItems: PAGE }, ctx),
+          documents,
+        ),
+      })),
+    ),
     Truncated: users.truncated || credentials.truncated,
+  };
+};
+
+/** The value of a call that may fail (a user deleted while the page reads): the fallback then, the page shows what it can. */
+const valueOr = async <T>(answer: ResultAsync<T, IamError>, fallback: T): Promise<T> => (await answer).unwrapOr(fallback);
+
+/** IAM's Get operations answer a document URL-encoded; the page shows it as JSON text. */
+const decodedDocument = (encoded: string): string => {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return encoded;
+  }
+};
+
+/** The documents of managed policies, each read once per state (GetPolicy for its default version, then GetPolicyVersion). */
+class ManagedDocuments {
+  readonly #byArn = new Map<string, Promise<string | undefined>>();
+
+  constructor(
+    private readonly engine: CredentialEngine,
+    private readonly ctx: { readonly accountId: string },
+  ) {}
+
+  of(PolicyArn: string): Promise<string | undefined> {
+    let document = this.#byArn.get(PolicyArn);
+    if (document === undefined) {
+      document = this.#read(PolicyArn);
+      this.#byArn.set(PolicyArn, document);
+    }
+    return document;
+  }
+
+  async #read(PolicyArn: string): Promise<string | undefined> {
+    const policy = await this.engine.getPolicy({ PolicyArn }, this.ctx);
+    if (policy.isErr()) return undefined;
+    const version = await this.engine.getPolicyVersion({ PolicyArn, VersionId: policy.value.Policy.DefaultVersionId }, this.ctx);
+    return version.isOk() ? decodedDocument(version.value.PolicyVersion.Document) : undefined;
+  }
+}
+
+/** A holder's inline policies (with their documents) and attached managed policies (with theirs). */
+const policiesOf = async (
+  names: ResultAsync<{ PolicyNames: string[] }, IamError>,
+  inline: (name: string) => ResultAsync<{ PolicyDocument: string }, IamError>,
+  attached: ResultAsync<{ AttachedPolicies: { PolicyName: string; PolicyArn: string }[] }, IamError>,
+  documents: ManagedDocuments,
+): Promise<PolicyView[]> => {
+  const inlineViews = await Promise.all(
+    (await valueOr(names, { PolicyNames: [] })).PolicyNames.map(async (PolicyName): Promise<PolicyView> => {
+      const got = await inline(PolicyName);
+      return { Kind: 'inline', PolicyName, ...(got.isOk() ? { Document: decodedDocument(got.value.PolicyDocument) } : {}) };
+    }),
+  );
+  const managedViews = await Promise.all(
+    (await valueOr(attached, { AttachedPolicies: [] })).AttachedPolicies.map(async ({ PolicyName, PolicyArn }): Promise<PolicyView> => {
+      const document = await documents.of(PolicyArn);
+      return { Kind: 'managed', PolicyName, PolicyArn, ...(document === undefined ? {} : { Document: document }) };
+    }),
+  );
+  return [...inlineViews, ...managedViews];
+};
+
+/** A user's access keys (ids and status only), groups and policies. */
+const permissionsOfUser = async (
+  engine: CredentialEngine,
+  ctx: { readonly accountId: string },
+  UserName: string,
+  documents: ManagedDocuments,
+): Promise<Pick<UserView, 'AccessKeys' | 'Groups' | 'Policies'>> => {
+  const [keys, groups, policies] = await Promise.all([
+    valueOr(engine.listAccessKeys({ UserName, MaxItems: PAGE }, ctx), { AccessKeyMetadata: [], IsTruncated: false }),
+    valueOr(engine.listGroupsForUser({ UserName, MaxItems: PAGE }, ctx), { Groups: [], IsTruncated: false }),
+    policiesOf(
+      engine.listUserPolicies({ UserName, MaxItems: PAGE }, ctx),
+      (PolicyName) => engine.getUserPolicy({ UserName, PolicyName }, ctx),
+      engine.listAttachedUserPolicies({ UserName, MaxItems: PAGE }, ctx),
+      documents,
+    ),
+  ]);
+  return {
+    AccessKeys: keys.AccessKeyMetadata.map((key) => ({ AccessKeyId: key.AccessKeyId, Status: key.Status, CreateDate: key.CreateDate.toISOString() })),
+    Groups: groups.Groups.map((group) => group.GroupName),
+    Policies: policies,
   };
 };
 

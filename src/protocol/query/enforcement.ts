@@ -14,6 +14,8 @@ export interface EnforceIamOptions {
   readonly mode: EnforceIamMode;
   /** Receives one line per decision (principal, action, resource, decision, deciding policy and Sid; never a secret). */
   readonly log?: ((line: string) => void) | undefined;
+  /** Receives each decision as a value (the dashboard's recent decisions). */
+  readonly onDecision?: ((authorization: ActionAuthorization, mode: EnforceIamMode) => void) | undefined;
 }
 
 export const isEnforceIamMode = (value: unknown): value is EnforceIamMode => value === 'on' || value === 'soft';
@@ -34,6 +36,16 @@ const statementName = (statement: DecidingStatement): string => {
         ? `inline:user/${source.userName}/${source.policyName}`
         : `inline:group/${source.groupName}/${source.policyName}`;
   return `${policy}#${statement.sid ?? `statement-${String(statement.statementIndex)}`}`;
+};
+
+/** Why the decision went as it did, in words: the deciding statements, or that none allows, or that the caller is root. */
+export const decisionExplanation = (authorization: ActionAuthorization): string => {
+  const { decision, root } = authorization;
+  if (root) return "the account's root: identity-based policies do not restrict it";
+  const statements = decision.deciding.map(statementName).join(', ');
+  if (decision.decision === 'allow') return `allowed by ${statements}`;
+  if (decision.decision === 'explicit-deny') return `explicitly denied by ${statements}`;
+  return 'no identity-based policy allows the action';
 };
 
 /** The decision's log line. */
@@ -61,6 +73,7 @@ export const enforceAction = async (
   if (outcome.isErr()) return outcome.error;
   const authorization = outcome.value;
   options.log?.(decisionLine(authorization, options.mode));
+  options.onDecision?.(authorization, options.mode);
   if (authorization.decision.decision === 'allow' || options.mode === 'soft') return undefined;
   return accessDenied(accessDeniedMessage(authorization.request, authorization.decision));
 };
