@@ -204,3 +204,80 @@ describe('accessDeniedMessage and AccessDenied', () => {
     expect(accessDenied('m')).toEqual({ code: 'AccessDenied', message: 'm', httpStatus: 403, type: 'Sender' });
   });
 });
+
+describe('the legacy parser, value by value', () => {
+  const dateVerdict = (value: string) => messageOf(withStatement({ Condition: { DateGreaterThan: { 'aws:CurrentTime': value } } }));
+  it.each([
+    '2020',
+    '2020-01',
+    '2020-01-01',
+    '2020-12-31T23',
+    '2020-01-01T10:59',
+    '2020-01-01T10:00:59',
+    '2020-01-01t10:00:00z',
+    '2020-01-01T10:00:00.999999999Z',
+    '2020-01-01T10:00:00+23',
+    '2020-01-01T10:00:00+01:59',
+    '-2020-01-01',
+    '0',
+    '+5',
+    ' 12 ',
+    '292278994',
+  ])('reads the date %j', (value) => {
+    expect(dateVerdict(value)).toBe('ok');
+  });
+  it.each([
+    '2020-13',
+    '2020-00',
+    '2020-01-32',
+    '2020-01-00',
+    '2020-01-01-01',
+    '2020-01-01T24',
+    '2020-01-01T10:60',
+    '2020-01-01T10:00:60',
+    '2020-01-01T10:00:-1',
+    '2020-01-01T10:00:00Zx',
+    '2020-01-01T10:00:00+1',
+    '2020-01-01T10:00:00+24',
+    '2020-01-01T10:00:00+01:3',
+    '2020-01-01T10:00:00+01:60',
+    '2020-01-01T10:00:00.x',
+    '2020-01-01T10:00:00.1000000000',
+    '1.5',
+    '-',
+    'T10:00',
+    '292278994-01-01',
+    '-292275055-01-01',
+    'x2020',
+  ])('refuses the date %j', (value) => {
+    expect(dateVerdict(value)).toBe('The policy failed legacy parsing');
+  });
+
+  it('resources: the format checks and their messages', () => {
+    const resourceVerdict = (resource: string) => messageOf(withStatement({ Resource: resource }));
+    expect(resourceVerdict('arn:aws:s3:us-east-1:111111111111:accesspoint/x')).toBe('ok');
+    expect(resourceVerdict('arn:aws:s3:us-east-1:111111111111:x/accesspoint/')).toBe('Resource arn:aws:s3:us-east-1:111111111111:x/accesspoint/ can not contain region information.');
+    expect(resourceVerdict('arn:aws:s3:::bucket')).toBe('ok');
+    expect(resourceVerdict('arn:aws:sqs:us-east-1:111111111111:queue')).toBe('ok');
+    expect(resourceVerdict('arn:aws2:iam')).toBe('Partition "aws2" is not valid for resource "arn:aws2:iam:*:*:*".');
+    expect(resourceVerdict('arn:aws2::')).toBe('Partition "aws2" is not valid for resource "arn:aws2:::*:*".');
+    expect(resourceVerdict('arn:aws2:a:b:c:d:e')).toBe('Partition "aws2" is not valid for resource "arn:aws2:a:b:c:d:e".');
+    expect(resourceVerdict('arn:aws:iam:::user/x')).toBe('ok');
+    expect(resourceVerdict('arn:aws:iam::1')).toBe('IAM resource path must either be "*" or start with user/, federated-user/, role/, group/, instance-profile/, mfa/, server-certificate/, policy/, sms-mfa/, saml-provider/, oidc-provider/, report/, access-report/.');
+    expect(resourceVerdict('arn:aws:ec2::1')).toBe('The policy failed legacy parsing');
+    expect(resourceVerdict('arn:aws:ec2:us-east-1:1')).toBe('ok');
+    expect(resourceVerdict('arn:aws:')).toBe('The policy failed legacy parsing');
+    expect(messageOf(withStatement({ Resource: ['*', 'arn:aws:s3:::b', ''] }))).toBe('ok');
+  });
+
+  it('a Condition must be an object of objects', () => {
+    expect(messageOf(withStatement({ Condition: [] }))).toBe('Syntax errors in policy.');
+    expect(messageOf(withStatement({ Condition: null }))).toBe('Syntax errors in policy.');
+    expect(messageOf(withStatement({ Condition: { StringEquals: [] } }))).toBe('Syntax errors in policy.');
+    expect(messageOf(withStatement({ Condition: { StringEquals: { k: [{}] } } }))).toBe('Syntax errors in policy.');
+    expect(messageOf(withStatement({ Condition: { StringEquals: { k: null } } }))).toBe('Syntax errors in policy.');
+    expect(messageOf(withStatement({ Resource: 1 }))).toBe('Syntax errors in policy.');
+    expect(messageOf(withStatement({ NotResource: [1] }, ['Resource']))).toBe('Syntax errors in policy.');
+    expect(messageOf(withStatement({ NotAction: {} }, ['Action']))).toBe('Syntax errors in policy.');
+  });
+});
