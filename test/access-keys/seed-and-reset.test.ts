@@ -79,7 +79,7 @@ describe('--seed with access keys, and the reset path', () => {
     );
     const twice = { AccessKeyId: ALICE.accessKeyId, SecretAccessKey: ALICE.secretAccessKey };
     await expect(startIamEndpoint({ seed: user([twice, twice]) as SeedDocument })).rejects.toThrow(
-      `--seed: accounts.${ACCOUNT}.users[0] (bob).accessKeys[1] (${ALICE.accessKeyId}): this AccessKeyId is already taken`,
+      `seed: accounts.${ACCOUNT}.users[0] (bob).accessKeys[1] (${ALICE.accessKeyId}): this AccessKeyId is already taken`,
     );
   });
 });

@@ -140,7 +140,7 @@ startIamEndpoint(4599);
 // @ts-expect-error: a repository name is a string
 isRepositoryName(42);
 // @ts-expect-error: the engine has no such operation
-engine.createAccessKey();
+engine.createRole();
 `;
 
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');

@@ -64,10 +64,10 @@ describe('--seed: policies and groups', () => {
   it('refuses a seed whose policy the engine refuses, naming the entry, and a malformed field', async () => {
     const malformed = await failure({ accounts: { [ACCOUNT]: { users: [{ UserName: 'alice', policies: { bad: '{"Version":' } }] } } });
     expect(malformed.message).toBe(
-      `--seed: accounts.${ACCOUNT}.users[0] (alice).policies.bad: MalformedPolicyDocument: Syntax errors in policy.`,
+      `seed: accounts.${ACCOUNT}.users[0] (alice).policies.bad: MalformedPolicyDocument: Syntax errors in policy.`,
     );
     const missingGroup = await failure({ accounts: { [ACCOUNT]: { users: [{ UserName: 'alice', groups: ['nobody'] }] } } });
-    expect(missingGroup.message).toBe(`--seed: accounts.${ACCOUNT}.users[0] (alice).groups (nobody): NoSuchEntity: The group with name nobody cannot be found.`);
+    expect(missingGroup.message).toBe(`seed: accounts.${ACCOUNT}.users[0] (alice).groups (nobody): NoSuchEntity: The group with name nobody cannot be found.`);
     const wrongType = await failure({ accounts: { [ACCOUNT]: { users: [{ UserName: 'alice', attachedPolicies: 'arn' }] } } });
     expect(wrongType.message).toContain(`accounts.${ACCOUNT}.users[0]: attachedPolicies must be an array of policy ARNs`);
   });
