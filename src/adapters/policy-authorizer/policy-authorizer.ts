@@ -6,8 +6,10 @@ import {
   type AuthorizationDecision,
   type AuthorizationRequest,
   evaluatePolicies,
+  evaluatePreparedPolicies,
   parsePolicyDocument,
   type PolicyDocument,
+  PreparedPolicies,
 } from '../../domain/policy/index.js';
 import type { UserRecord } from '../../domain/user.js';
 import type { Authorizer } from '../../ports/authorizer.port.js';
@@ -122,10 +124,10 @@ function* attachedPolicies(sources: PolicySources, accountId: string, holder: Po
 const decide = (request: AuthorizationRequest, gathered: Result<readonly AttachedPolicy[], IamError>): Result<AuthorizationDecision, IamError> =>
   gathered.isErr() ? err(serviceFailure()) : ok(evaluatePolicies(request, gathered.value));
 
-/** A user's gathered policies, and the user name their sources name (the request's, as when they were gathered). */
+/** A user's gathered policies, prepared, and the user name their sources name (the request's, as when they were gathered). */
 interface Gathered {
   readonly userName: string;
-  readonly policies: readonly AttachedPolicy[];
+  readonly policies: PreparedPolicies;
 }
 
 /**
@@ -134,9 +136,10 @@ interface Gathered {
  * (implicit deny). Over the synchronous face of the in-memory adapters it answers at once (`Immediate<Authorizer>`).
  *
  * Given the store's change count, it keeps each user's gathered policies (by account and UserId, which is never reused) until the
- * count moves: gathering is most of a decision's cost (a dozen store reads, ARN parsing, document look-ups), and what it reads
- * changes only by a write to the policy store (the AWS managed policies are read-only). A principal without a UserId is gathered
- * each time (its user is looked up by name in the directory, which the count does not cover).
+ * count moves, prepared for evaluation (`PreparedPolicies`): gathering (store reads, ARN parsing, document look-ups) and matching
+ * every statement's Action would otherwise be most of a decision's cost, and what gathering reads changes only by a write to the
+ * policy store (the AWS managed policies are read-only). A principal without a UserId is gathered each time (its user is looked
+ * up by name in the directory, which the count does not cover).
  */
 export const createImmediatePolicyAuthorizer = (sources: {
   readonly policies: Immediate<PolicyStore> & Partial<PolicyChangeCount>;
@@ -145,7 +148,7 @@ export const createImmediatePolicyAuthorizer = (sources: {
   /** Told why a port failed (the answer is ServiceFailure). */
   readonly onFailure?: (cause: unknown) => void;
 }): Immediate<Authorizer> => {
-  const { policies } = sources;
+  const store = sources.policies;
   /** Gathered policies by account, then UserId, all gathered at change count `keptAt`; bounded: emptied when it holds too many users. */
   const kept = new Map<string, Map<string, Gathered>>();
   let keptAt = -1;
@@ -159,7 +162,7 @@ export const createImmediatePolicyAuthorizer = (sources: {
     return step.value;
   };
 
-  const gatherKept = (request: AuthorizationRequest, changeCount: number, userId: string, userName: string): Result<readonly AttachedPolicy[], IamError> => {
+  const decideKept = (request: AuthorizationRequest, changeCount: number, userId: string, userName: string): Result<AuthorizationDecision, IamError> => {
     if (changeCount !== keptAt) {
       kept.clear();
       keptUsers = 0;
@@ -167,30 +170,28 @@ export const createImmediatePolicyAuthorizer = (sources: {
     }
     const { accountId } = request.principal;
     const found = kept.get(accountId)?.get(userId);
-    if (found !== undefined && found.userName === userName) return ok(found.policies);
+    if (found !== undefined && found.userName === userName) return ok(evaluatePreparedPolicies(request, found.policies));
     const gathered = gather(request);
-    if (gathered.isOk()) {
-      if (keptUsers >= KEPT_MAX) {
-        kept.clear();
-        keptUsers = 0;
-      }
-      let ofAccount = kept.get(accountId);
-      if (ofAccount === undefined) kept.set(accountId, (ofAccount = new Map()));
-      if (!ofAccount.has(userId)) keptUsers += 1;
-      ofAccount.set(userId, { userName, policies: gathered.value });
+    if (gathered.isErr()) return decide(request, gathered);
+    const policies = new PreparedPolicies(gathered.value);
+    if (keptUsers >= KEPT_MAX) {
+      kept.clear();
+      keptUsers = 0;
     }
-    return gathered;
+    let ofAccount = kept.get(accountId);
+    if (ofAccount === undefined) kept.set(accountId, (ofAccount = new Map()));
+    if (!ofAccount.has(userId)) keptUsers += 1;
+    ofAccount.set(userId, { userName, policies });
+    return ok(evaluatePreparedPolicies(request, policies));
   };
 
   return {
     authorize(request) {
       try {
         const { userId, userName } = request.principal;
-        const gathered =
-          policies.policyChangeCount === undefined || userId === undefined || userName === undefined
-            ? gather(request)
-            : gatherKept(request, policies.policyChangeCount(), userId, userName);
-        return decide(request, gathered);
+        return store.policyChangeCount === undefined || userId === undefined || userName === undefined
+          ? decide(request, gather(request))
+          : decideKept(request, store.policyChangeCount(), userId, userName);
       } catch (cause) {
         sources.onFailure?.(cause);
         return err(serviceFailure());
