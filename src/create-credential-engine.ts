@@ -56,25 +56,28 @@ export const createCredentialEngine = (options: CredentialEngineOptions = {}): C
   // With every embedded in-memory adapter (the default), operations call their synchronous faces and never await.
   const portsAnswerAtOnce =
     options.store === undefined && options.users === undefined && options.accessKeys === undefined && options.policies === undefined;
-  const ports: Ports | ImmediatePorts = portsAnswerAtOnce
-    ? {
-        store: createImmediateStore(),
-        users: createImmediateUserDirectory(),
-        accessKeys: createImmediateAccessKeyStore(),
-        policies: createImmediatePolicyStore(),
-      }
-    : {
-        store: options.store ?? createInMemoryStore(),
-        users: options.users ?? createInMemoryUserDirectory(),
-        accessKeys: options.accessKeys ?? createInMemoryAccessKeyStore(),
-        policies: options.policies ?? createInMemoryPolicyStore(),
-      };
+  // Its change count lets the default authorizer keep each user's gathered policies between decisions.
+  const immediatePolicies = portsAnswerAtOnce ? createImmediatePolicyStore() : undefined;
+  const ports: Ports | ImmediatePorts =
+    immediatePolicies !== undefined
+      ? {
+          store: createImmediateStore(),
+          users: createImmediateUserDirectory(),
+          accessKeys: createImmediateAccessKeyStore(),
+          policies: immediatePolicies,
+        }
+      : {
+          store: options.store ?? createInMemoryStore(),
+          users: options.users ?? createInMemoryUserDirectory(),
+          accessKeys: options.accessKeys ?? createInMemoryAccessKeyStore(),
+          policies: options.policies ?? createInMemoryPolicyStore(),
+        };
   const managed = options.awsManagedPolicies ?? awsManagedPolicies;
   const onInternalError = options.onInternalError ?? (() => undefined);
   const authorizer =
     options.authorizer ??
-    (portsAnswerAtOnce
-      ? createImmediatePolicyAuthorizer({ ...(ports as ImmediatePorts), awsManagedPolicies: managed, onFailure: onInternalError })
+    (immediatePolicies !== undefined
+      ? createImmediatePolicyAuthorizer({ ...(ports as ImmediatePorts), policies: immediatePolicies, awsManagedPolicies: managed, onFailure: onInternalError })
       : createPolicyAuthorizer({ ...(ports as Ports), awsManagedPolicies: managed, onFailure: onInternalError }));
   const atomicUserRemoval = atomicUserRemovalOf(ports);
   const userResolvingStore = userResolvingStoreOf(ports);

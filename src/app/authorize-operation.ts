@@ -81,12 +81,23 @@ function* resourceArnOf(deps: EngineDependencies, accountId: string, call: Actio
   }
 }
 
+/**
+ * The time keys of the last request, by its millisecond: requests that arrive within the same millisecond (an enforcing endpoint
+ * under load) format the time once (~0.5 us of a ~9 us decision). Keyed by the instant alone, so any clock reads it correctly.
+ */
+let lastTime = { at: Number.NaN, currentTime: '', epochTime: '' };
+const timeKeys = (now: Date): typeof lastTime => {
+  const at = now.getTime();
+  if (at !== lastTime.at) lastTime = { at, currentTime: now.toISOString(), epochTime: String(Math.floor(at / 1000)) };
+  return lastTime;
+};
+
 /** The request's condition keys: the global keys the endpoint knows, and Create's own two. */
 const conditionContext = (deps: EngineDependencies, call: ActionCall): ConditionContext => {
-  const now = deps.clock.now();
+  const time = timeKeys(deps.clock.now());
   const context: Record<string, string> = {
-    'aws:CurrentTime': now.toISOString(),
-    'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
+    'aws:CurrentTime': time.currentTime,
+    'aws:EpochTime': time.epochTime,
   };
   const facts = call.facts;
   if (facts?.sourceIp !== undefined) context['aws:SourceIp'] = facts.sourceIp;

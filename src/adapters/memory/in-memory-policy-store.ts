@@ -1,5 +1,6 @@
 import { arnOfPolicy, type GroupMember, type GroupRecord, type InlinePolicyRecord, type ManagedPolicyRecord, nameKey, type PolicyHolder } from '../../domain/iam-policies.js';
 import type { Immediate } from '../../ports/immediate.port.js';
+import type { PolicyChangeCount } from '../../ports/policy-change-count.port.js';
 import type { AttachPolicyCommand, PolicyStore, PutInlinePolicyCommand } from '../../ports/policy-store.port.js';
 import type { StateReset } from '../../ports/state-reset.port.js';
 import { promising } from './promising.js';
@@ -42,9 +43,14 @@ const byName = <T>(items: Iterable<T>, name: (item: T) => string): T[] =>
     return left < right ? -1 : left > right ? 1 : 0;
   });
 
-/** Policies and groups of every account; every method is atomic (synchronous). The engine calls this face directly. */
-export const createImmediatePolicyStore = (): Immediate<PolicyStore & StateReset> => {
+/**
+ * Policies and groups of every account; every method is atomic (synchronous). The engine calls this face directly, and its
+ * authorizer reads the change count (every writing method counts one, first thing, even when it then refuses: a count that moves
+ * too often only costs a cache refill, one that misses a write would keep a stale decision).
+ */
+export const createImmediatePolicyStore = (): Immediate<PolicyStore & StateReset> & PolicyChangeCount => {
   const accounts = new Map<string, AccountPolicies>();
+  let changes = 0;
 
   const account = (accountId: string): AccountPolicies => {
     let found = accounts.get(accountId);
@@ -74,7 +80,12 @@ export const createImmediatePolicyStore = (): Immediate<PolicyStore & StateReset
   };
 
   return {
+    policyChangeCount(): number {
+      return changes;
+    },
+
     putInlinePolicy(command: PutInlinePolicyCommand): 'stored' | 'too-large' {
+      changes += 1;
       const holdings = holdingsFor(command.accountId, command.holder);
       const key = nameKey(command.policy.policyName);
       let aggregate = command.size;
@@ -99,10 +110,12 @@ export const createImmediatePolicyStore = (): Immediate<PolicyStore & StateReset
     },
 
     deleteInlinePolicy(accountId: string, holder: PolicyHolder, policyName: string): boolean {
+      changes += 1;
       return holdingsOf(accountId, holder)?.inline.delete(nameKey(policyName)) ?? false;
     },
 
     createManagedPolicy(record: ManagedPolicyRecord, maxPerAccount: number): 'created' | 'exists' | 'limit-exceeded' {
+      changes += 1;
       const { managed } = account(record.accountId);
       const key = nameKey(record.policyName);
       if (managed.has(key)) return 'exists';
@@ -121,6 +134,7 @@ export const createImmediatePolicyStore = (): Immediate<PolicyStore & StateReset
     },
 
     deleteManagedPolicy(accountId: string, policyName: string): 'deleted' | 'attached' | 'not-found' {
+      changes += 1;
       const policies = accounts.get(accountId);
       const key = nameKey(policyName);
       const record = policies?.managed.get(key);
@@ -131,6 +145,7 @@ export const createImmediatePolicyStore = (): Immediate<PolicyStore & StateReset
     },
 
     attachPolicy(command: AttachPolicyCommand): 'attached' | 'already-attached' | 'limit-exceeded' | 'no-such-policy' {
+      changes += 1;
       const { customerPolicyName } = command;
       if (customerPolicyName !== undefined && accounts.get(command.accountId)?.managed.has(nameKey(customerPolicyName)) !== true) {
         return 'no-such-policy';
@@ -143,6 +158,7 @@ export const createImmediatePolicyStore = (): Immediate<PolicyStore & StateReset
     },
 
     detachPolicy(accountId: string, holder: PolicyHolder, policyArn: string): boolean {
+      changes += 1;
       const attached = holdingsOf(accountId, holder)?.attached;
       const index = attached?.indexOf(policyArn) ?? -1;
       if (attached === undefined || index < 0) return false;
@@ -163,6 +179,7 @@ export const createImmediatePolicyStore = (): Immediate<PolicyStore & StateReset
     },
 
     createGroup(record: GroupRecord, maxPerAccount: number): 'created' | 'exists' | 'limit-exceeded' {
+      changes += 1;
       const policies = account(record.accountId);
       const key = nameKey(record.groupName);
       if (policies.groups.has(key)) return 'exists';
@@ -183,6 +200,7 @@ export const createImmediatePolicyStore = (): Immediate<PolicyStore & StateReset
     },
 
     deleteGroup(accountId: string, groupName: string, groupId: string) {
+      changes += 1;
       const policies = accounts.get(accountId);
       const key = nameKey(groupName);
       const group = policies?.groups.get(key);
@@ -199,6 +217,7 @@ export const createImmediatePolicyStore = (): Immediate<PolicyStore & StateReset
     },
 
     addGroupMember(accountId: string, groupId: string, member: GroupMember, maxGroupsPerUser: number) {
+      changes += 1;
       const policies = accounts.get(accountId);
       const group = policies?.groupsById.get(groupId);
       if (policies === undefined || group === undefined) return 'no-such-group';
@@ -215,6 +234,7 @@ export const createImmediatePolicyStore = (): Immediate<PolicyStore & StateReset
     },
 
     removeGroupMember(accountId: string, groupId: string, userId: string): boolean {
+      changes += 1;
       const policies = accounts.get(accountId);
       const group = policies?.groupsById.get(groupId);
       if (policies === undefined || group === undefined || !group.members.delete(userId)) return false;
@@ -245,6 +265,7 @@ export const createImmediatePolicyStore = (): Immediate<PolicyStore & StateReset
     },
 
     forgetHolder(accountId: string, holder: PolicyHolder): void {
+      changes += 1;
       const policies = accounts.get(accountId);
       if (policies === undefined) return;
       policies.holdings.delete(holderKey(holder));
@@ -255,6 +276,7 @@ export const createImmediatePolicyStore = (): Immediate<PolicyStore & StateReset
     },
 
     resetState(accountId?: string): void {
+      changes += 1;
       if (accountId === undefined) accounts.clear();
       else accounts.delete(accountId);
     },
@@ -262,4 +284,8 @@ export const createImmediatePolicyStore = (): Immediate<PolicyStore & StateReset
 };
 
 /** The policy store as the async port (for an engine handed adapters, and the endpoint's reset path). */
-export const createInMemoryPolicyStore = (): PolicyStore & StateReset => promising<PolicyStore & StateReset>(createImmediatePolicyStore());
+export const createInMemoryPolicyStore = (): PolicyStore & StateReset => {
+  // The change count is for a reader of the synchronous face; the async port does not offer it.
+  const { policyChangeCount: _unused, ...immediate } = createImmediatePolicyStore();
+  return promising<PolicyStore & StateReset>(immediate);
+};

@@ -6,13 +6,16 @@ import {
   type AuthorizationDecision,
   type AuthorizationRequest,
   evaluatePolicies,
+  evaluatePreparedPolicies,
   parsePolicyDocument,
   type PolicyDocument,
+  PreparedPolicies,
 } from '../../domain/policy/index.js';
 import type { UserRecord } from '../../domain/user.js';
 import type { Authorizer } from '../../ports/authorizer.port.js';
 import type { AwsManagedPolicies } from '../../ports/aws-managed-policies.port.js';
 import type { Immediate } from '../../ports/immediate.port.js';
+import type { PolicyChangeCount } from '../../ports/policy-change-count.port.js';
 import type { PolicyStore } from '../../ports/policy-store.port.js';
 import type { UserDirectory } from '../../ports/user-directory.port.js';
 
@@ -118,33 +121,84 @@ function* attachedPolicies(sources: PolicySources, accountId: string, holder: Po
  * A stored document that no longer parses was not written through the policy operations (a hand-edited database): the adapter
  * failed, not the caller.
  */
-const decide = (request: AuthorizationRequest, gathered: Result<AttachedPolicy[], IamError>): Result<AuthorizationDecision, IamError> =>
+const decide = (request: AuthorizationRequest, gathered: Result<readonly AttachedPolicy[], IamError>): Result<AuthorizationDecision, IamError> =>
   gathered.isErr() ? err(serviceFailure()) : ok(evaluatePolicies(request, gathered.value));
+
+/** A user's gathered policies, prepared, and the user name their sources name (the request's, as when they were gathered). */
+interface Gathered {
+  readonly userName: string;
+  readonly policies: PreparedPolicies;
+}
 
 /**
  * The default Authorizer: the principal user's identity-based policies from the policy store (its inline policies, the managed
  * policies attached to it, and those of its groups), evaluated by `evaluatePolicies`. A user that does not exist has no policies
  * (implicit deny). Over the synchronous face of the in-memory adapters it answers at once (`Immediate<Authorizer>`).
+ *
+ * Given the store's change count, it keeps each user's gathered policies (by account and UserId, which is never reused) until the
+ * count moves, prepared for evaluation (`PreparedPolicies`): gathering (store reads, ARN parsing, document look-ups) and matching
+ * every statement's Action would otherwise be most of a decision's cost, and what gathering reads changes only by a write to the
+ * policy store (the AWS managed policies are read-only). A principal without a UserId is gathered each time (its user is looked
+ * up by name in the directory, which the count does not cover).
  */
 export const createImmediatePolicyAuthorizer = (sources: {
-  readonly policies: Immediate<PolicyStore>;
+  readonly policies: Immediate<PolicyStore> & Partial<PolicyChangeCount>;
   readonly users: Immediate<UserDirectory>;
   readonly awsManagedPolicies: AwsManagedPolicies;
   /** Told why a port failed (the answer is ServiceFailure). */
   readonly onFailure?: (cause: unknown) => void;
-}): Immediate<Authorizer> => ({
-  authorize(request) {
-    try {
-      const gathering = gatherPolicies(sources, request);
-      let step = gathering.next();
-      while (step.done !== true) step = gathering.next(step.value);
-      return decide(request, step.value);
-    } catch (cause) {
-      sources.onFailure?.(cause);
-      return err(serviceFailure());
+}): Immediate<Authorizer> => {
+  const store = sources.policies;
+  /** Gathered policies by account, then UserId, all gathered at change count `keptAt`; bounded: emptied when it holds too many users. */
+  const kept = new Map<string, Map<string, Gathered>>();
+  let keptAt = -1;
+  let keptUsers = 0;
+  const KEPT_MAX = 4096;
+
+  const gather = (request: AuthorizationRequest): Result<readonly AttachedPolicy[], IamError> => {
+    const gathering = gatherPolicies(sources, request);
+    let step = gathering.next();
+    while (step.done !== true) step = gathering.next(step.value);
+    return step.value;
+  };
+
+  const decideKept = (request: AuthorizationRequest, changeCount: number, userId: string, userName: string): Result<AuthorizationDecision, IamError> => {
+    if (changeCount !== keptAt) {
+      kept.clear();
+      keptUsers = 0;
+      keptAt = changeCount;
     }
-  },
-});
+    const { accountId } = request.principal;
+    const found = kept.get(accountId)?.get(userId);
+    if (found !== undefined && found.userName === userName) return ok(evaluatePreparedPolicies(request, found.policies));
+    const gathered = gather(request);
+    if (gathered.isErr()) return decide(request, gathered);
+    const policies = new PreparedPolicies(gathered.value);
+    if (keptUsers >= KEPT_MAX) {
+      kept.clear();
+      keptUsers = 0;
+    }
+    let ofAccount = kept.get(accountId);
+    if (ofAccount === undefined) kept.set(accountId, (ofAccount = new Map()));
+    if (!ofAccount.has(userId)) keptUsers += 1;
+    ofAccount.set(userId, { userName, policies });
+    return ok(evaluatePreparedPolicies(request, policies));
+  };
+
+  return {
+    authorize(request) {
+      try {
+        const { userId, userName } = request.principal;
+        return store.policyChangeCount === undefined || userId === undefined || userName === undefined
+          ? decide(request, gather(request))
+          : decideKept(request, store.policyChangeCount(), userId, userName);
+      } catch (cause) {
+        sources.onFailure?.(cause);
+        return err(serviceFailure());
+      }
+    },
+  };
+};
 
 /** The default Authorizer over the async ports (PostgreSQL, PGlite, an embedder's adapters). A failing port is ServiceFailure. */
 export const createPolicyAuthorizer = (sources: {

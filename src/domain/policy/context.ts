@@ -3,32 +3,53 @@ import type { WildcardPattern } from './wildcard.js';
 
 export type ContextValue = string | readonly string[];
 
-/** A key set to undefined (a root principal's user name) is a key the request does not carry. */
-type StoredValue = ContextValue | undefined;
+/** Condition keys as written in requests, lower-cased: the same few keys come with every request. Bounded: cleared when full. */
+const LOWER_CASE_KEYS = new Map<string, string>();
+const lowerCaseKeyOf = (key: string): string => {
+  let lower = LOWER_CASE_KEYS.get(key);
+  if (lower === undefined) {
+    lower = key.toLowerCase();
+    if (LOWER_CASE_KEYS.size >= 1024) LOWER_CASE_KEYS.clear();
+    LOWER_CASE_KEYS.set(key, lower);
+  }
+  return lower;
+};
 
 /**
- * The request's condition keys, looked up by lower-cased name (AWS compares keys without regard to case). Built on first use, so a
- * request that no statement's Resource variables or Condition reach never builds it.
+ * The request's condition keys, looked up by lower-cased name (AWS compares keys without regard to case): the keys the request
+ * carries, else the principal's own. The map of the request's keys is built on first use, so a request that no statement's
+ * Resource variables or Condition reach never builds it.
  */
 export class RequestContext {
-  private keys: Map<string, StoredValue> | undefined;
+  private keys: Map<string, ContextValue> | undefined;
 
   constructor(private readonly request: AuthorizationRequest) {}
 
   get(lowerCaseKey: string): ContextValue | undefined {
     this.keys ??= this.build();
-    return this.keys.get(lowerCaseKey);
+    const given = this.keys.get(lowerCaseKey);
+    if (given !== undefined) return given;
+    const { principal } = this.request;
+    switch (lowerCaseKey) {
+      case 'aws:principalarn':
+        return principal.arn;
+      case 'aws:principalaccount':
+        return principal.accountId;
+      case 'aws:principaltype':
+        return principal.kind === 'root' ? 'Account' : 'User';
+      case 'aws:username':
+        return principal.userName;
+      case 'aws:userid':
+        return principal.userId;
+      default:
+        return undefined;
+    }
   }
 
-  private build(): Map<string, StoredValue> {
-    const { principal, context } = this.request;
-    const keys = new Map<string, StoredValue>();
-    keys.set('aws:principalarn', principal.arn);
-    keys.set('aws:principalaccount', principal.accountId);
-    keys.set('aws:principaltype', principal.kind === 'root' ? 'Account' : 'User');
-    keys.set('aws:username', principal.userName);
-    keys.set('aws:userid', principal.userId);
-    for (const key of Object.keys(context)) keys.set(key.toLowerCase(), context[key]);
+  private build(): Map<string, ContextValue> {
+    const { context } = this.request;
+    const keys = new Map<string, ContextValue>();
+    for (const key of Object.keys(context)) keys.set(lowerCaseKeyOf(key), context[key] as ContextValue);
     return keys;
   }
 }

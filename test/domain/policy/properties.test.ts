@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluatePolicies } from '../../../src/domain/policy/index.js';
+import { evaluatePolicies, evaluatePreparedPolicies, PreparedPolicies } from '../../../src/domain/policy/index.js';
 import type { AttachedPolicy, AuthorizationRequest, ConditionContext } from '../../../src/domain/policy/index.js';
-import { wildcardMatch, wildcardMatchText } from '../../../src/domain/policy/wildcard.js';
+import { starSegments, starSegmentsMatch, wildcardMatch, wildcardMatchText } from '../../../src/domain/policy/wildcard.js';
 import { conditionBlock, generatedRequest, policyJson, statementJson, type GeneratedRequest, type StatementJson } from './arbitraries.js';
 import { conditionHolds, policy, propertyRuns, request, user } from './support.js';
 
@@ -144,6 +144,24 @@ describe('evaluatePolicies: the rules, as properties', () => {
         expect({ req, attached }).toEqual(snapshot);
       }),
       propertyRuns(100),
+    );
+  });
+});
+
+describe('prepared policies', () => {
+  it('prepared once and asked about many requests, in any order, decide as policies prepared for each request alone', () => {
+    fc.assert(
+      fc.property(policies, fc.array(generatedRequest, { minLength: 1, maxLength: 8 }), fc.boolean(), (documents, generated, shout) => {
+        const attached = attach(documents);
+        const prepared = new PreparedPolicies(attached);
+        for (const one of generated) {
+          // The same action spelled in another case is another entry of the prepared statements by action; it decides alike.
+          const req = toRequest(shout ? { ...one, action: one.action.toUpperCase() } : one);
+          expect(evaluatePreparedPolicies(req, prepared)).toEqual(evaluatePolicies(req, attached));
+          expect(evaluatePreparedPolicies(toRequest(one), prepared)).toEqual(evaluatePolicies(toRequest(one), attached));
+        }
+      }),
+      RUNS,
     );
   });
 });
@@ -358,6 +376,17 @@ describe('wildcard matching', () => {
     fc.assert(
       fc.property(patternText, valueText, (pattern, value) => {
         expect(wildcardMatchText(pattern, value)).toBe(referenceMatch(pattern, value));
+      }),
+      propertyRuns(3000),
+    );
+  });
+
+  it('a pattern without ?, split at its stars, matches as the general matcher does', () => {
+    fc.assert(
+      fc.property(patternText, valueText, (pattern, value) => {
+        const segments = starSegments(pattern);
+        if (pattern.includes('?')) expect(segments).toBeUndefined();
+        else expect(starSegmentsMatch(segments as readonly string[], value)).toBe(referenceMatch(pattern, value));
       }),
       propertyRuns(3000),
     );

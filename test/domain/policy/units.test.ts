@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluatePolicies } from '../../../src/domain/policy/index.js';
 import { parseConditionDate, parseConditionNumber } from '../../../src/domain/policy/conditions.js';
 import { blockContains, parseIpAddress, parseIpBlock } from '../../../src/domain/policy/ip.js';
-import { wildcardMatch, wildcardMatchRange, wildcardMatchText } from '../../../src/domain/policy/wildcard.js';
+import { starSegments, starSegmentsMatch, wildcardMatch, wildcardMatchRange, wildcardMatchText } from '../../../src/domain/policy/wildcard.js';
 import { ACCOUNT, conditionHolds, decide, request, statementPolicy, user, userArn } from './support.js';
 
 const bytes = (address: string): number[] | undefined => {
@@ -251,5 +251,20 @@ describe('wildcard edges', () => {
     expect(wildcardMatch({ text: '*?b', literal: Uint8Array.of(0, 1, 0) }, 'xyb')).toBe(false);
     expect(wildcardMatch({ text: '**b', literal: Uint8Array.of(0, 1, 0) }, 'x*b')).toBe(true);
     expect(wildcardMatch({ text: '**b', literal: Uint8Array.of(0, 1, 0) }, 'xyb')).toBe(false);
+  });
+
+  it('a pattern split at its stars: the pieces at either end never overlap; a middle piece lies between them', () => {
+    const matches = (pattern: string, value: string): boolean => starSegmentsMatch(starSegments(pattern) as readonly string[], value);
+    expect(matches('ab*ba', 'aba')).toBe(false);
+    expect(matches('ab*ba', 'abba')).toBe(true);
+    expect(matches('a*b*a', 'aba')).toBe(true);
+    expect(matches('a*ab*b', 'aab')).toBe(false);
+    expect(matches('a*ab*b', 'aabb')).toBe(true);
+    expect(matches('arn:aws:iam::*:user/team1/*', 'arn:aws:iam::111111111111:user/alice')).toBe(false);
+    expect(matches('arn:aws:iam::*:user/team1/*', 'arn:aws:iam::111111111111:user/team1/alice')).toBe(true);
+    expect(matches('*', '')).toBe(true);
+    expect(matches('', '')).toBe(true);
+    expect(matches('', 'a')).toBe(false);
+    expect(starSegments('a?b*')).toBeUndefined();
   });
 });
