@@ -53,8 +53,8 @@ export type {
 export type * from './ports/access-key-store.port.js';
 export { createInMemoryAccessKeyStore } from './adapters/memory/in-memory-access-key-store.js';
 
-export { evaluatePolicies, parsePolicyDocument, accessDeniedMessage } from './domain/policy/index.js';
+export { evaluatePolicies, parsePolicyDocument, accessDeniedMessage, explainDecision } from './domain/policy/index.js';
 export type * from './domain/policy/types.js';
 export type { ParsePolicyOptions } from './domain/policy/index.js';
 export type { Authorizer } from './ports/authorizer.port.js';
-export type { ActionAuthorization, ActionCall, CallFacts } from './app/authorize-operation.js';
+export type { ActionAuthorization, ActionCall, CallFacts, PrincipalActionCall } from './app/authorize-operation.js';

@@ -92,17 +92,22 @@ const timeKeys = (now: Date): typeof lastTime => {
   return lastTime;
 };
 
-/** The request's condition keys: the global keys the endpoint knows, and Create's own two. */
-const conditionContext = (deps: EngineDependencies, call: ActionCall): ConditionContext => {
+/** The global condition keys every request has: the time, and what the request says about how it arrived. */
+const globalContext = (deps: EngineDependencies, facts: CallFacts | undefined): Record<string, string | readonly string[]> => {
   const time = timeKeys(deps.clock.now());
-  const context: Record<string, string> = {
+  const context: Record<string, string | readonly string[]> = {
     'aws:CurrentTime': time.currentTime,
     'aws:EpochTime': time.epochTime,
   };
-  const facts = call.facts;
   if (facts?.sourceIp !== undefined) context['aws:SourceIp'] = facts.sourceIp;
   if (facts?.secureTransport !== undefined) context['aws:SecureTransport'] = String(facts.secureTransport);
   if (facts?.region !== undefined) context['aws:RequestedRegion'] = facts.region;
+  return context;
+};
+
+/** The request's condition keys: the global keys the endpoint knows, and Create's own two. */
+const conditionContext = (deps: EngineDependencies, call: ActionCall): ConditionContext => {
+  const context = globalContext(deps, call.facts);
   if (call.action === 'CreateServiceSpecificCredential') {
     const serviceName = call.input['ServiceName'];
     const ageDays = call.input['CredentialAgeDays'];
@@ -125,6 +130,37 @@ export function* authorizeAction(deps: EngineDependencies, call: ActionCall, ctx
   const principal = yield* resolvePrincipal(deps, accountId.value, ctx);
   const resource = yield* resourceArnOf(deps, accountId.value, call, principal);
   const request: AuthorizationRequest = { principal, action: `iam:${call.action}`, resource, context: conditionContext(deps, call) };
+  if (principal.kind === 'root') return ok({ request, decision: ROOT_DECISION, root: true });
+  const decision = yield* authorizationOf(deps, request);
+  return decision.map((decided) => ({ request, decision: decided, root: false }));
+}
+
+/**
+ * An action of another service (a front door's: `codecommit:GitPush`, `bedrock:InvokeModel`, `cassandra:Select`) by a principal
+ * that has already authenticated: its account, and its user unless it is the account's root.
+ */
+export interface PrincipalActionCall {
+  readonly principal: { readonly accountId: string; readonly userName?: string | undefined };
+  /** `service:Action`. */
+  readonly action: string;
+  /** The resource's ARN. */
+  readonly resource: string;
+  /** The service's own condition keys (`codecommit:References`, `bedrock:BearerTokenType`); a list for a multivalued key. */
+  readonly context?: ConditionContext | undefined;
+  readonly facts?: CallFacts | undefined;
+}
+
+/**
+ * Whether an authenticated principal may perform a service's action on a resource: the user's ARN (with its path) and UserId read
+ * from the directory, the global keys (time, and the call's facts) beside the service's own, then the authorizer. Root is never
+ * restricted by identity policies. What the front doors and an embedder's emulated service call after authenticating.
+ */
+export function* authorizePrincipal(deps: EngineDependencies, call: PrincipalActionCall): Operation<ActionAuthorization> {
+  const { accountId, userName } = call.principal;
+  const ctx: RequestContext = userName === undefined ? { accountId } : { accountId, callerUserName: userName };
+  const principal = yield* resolvePrincipal(deps, accountId, ctx);
+  const context = { ...globalContext(deps, call.facts), ...call.context };
+  const request: AuthorizationRequest = { principal, action: call.action, resource: call.resource, context };
   if (principal.kind === 'root') return ok({ request, decision: ROOT_DECISION, root: true });
   const decision = yield* authorizationOf(deps, request);
   return decision.map((decided) => ({ request, decision: decided, root: false }));

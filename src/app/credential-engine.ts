@@ -79,7 +79,7 @@ import type { RandomSource } from '../ports/random.port.js';
 import type { UserDirectory } from '../ports/user-directory.port.js';
 import { createAccessKey, deleteAccessKey, findSigningKey, listAccessKeys, updateAccessKey } from './access-keys.js';
 import { authenticate, authenticateApiKey } from './authenticate.js';
-import { type ActionAuthorization, type ActionCall, authorizeAction } from './authorize-operation.js';
+import { type ActionAuthorization, type ActionCall, authorizeAction, authorizePrincipal, type PrincipalActionCall } from './authorize-operation.js';
 import { authorize } from './authorize.js';
 import { createServiceSpecificCredential } from './create-credential.js';
 import { deleteServiceSpecificCredential } from './delete-credential.js';
@@ -154,6 +154,14 @@ export interface CredentialEngine {
   authorizeAction(call: ActionCall, ctx?: RequestContext): ResultAsync<ActionAuthorization, IamError>;
 
   /**
+   * Not an IAM API: whether an authenticated principal (its account, and its user unless root) may perform a service's action on a
+   * resource, with the service's condition keys: the front doors call it after a login (`codecommit:GitPush`, `bedrock:InvokeModel`,
+   * `cassandra:Select`), and so may an embedder's emulated service. The answer carries the request as asked (the principal's ARN
+   * with its path, the context with the global keys) and the decision with its deciding statements.
+   */
+  authorizePrincipal(call: PrincipalActionCall): ResultAsync<ActionAuthorization, IamError>;
+
+  /**
    * Whether the principal may perform the action on the resource, by the engine's authorizer (by default: the user's policies in
    * the policy store), with the statements that decided. Root principals are not restricted by identity policies: a caller that
    * enforces does not ask for them.
@@ -211,6 +219,7 @@ export const assembleEngine = (deps: EngineDependencies): CredentialEngine => ({
   deleteAccessKey: (request, ctx) => run(deps, deleteAccessKey(deps, request, ctx)),
   findSigningKey: (accessKeyId) => run(deps, findSigningKey(deps, accessKeyId)),
   authorizeAction: (call, ctx) => run(deps, authorizeAction(deps, call, ctx)),
+  authorizePrincipal: (call) => run(deps, authorizePrincipal(deps, call)),
   authorize: (request) => run(deps, authorize(deps, request)),
   putUserPolicy: (request, ctx) => run(deps, putUserPolicy(deps, request, ctx)),
   getUserPolicy: (request, ctx) => run(deps, getUserPolicy(deps, request, ctx)),

@@ -21,3 +21,5 @@ export type { HttpDoorLimits, ListeningDoor } from './front-door/door-server.js'
 export { DEFAULT_MAX_CONNECTIONS } from './front-door/connection-limit.js';
 export { formatLoginAttempt } from './front-door/login-attempt.js';
 export type { DoorName, LoginAttempt } from './front-door/login-attempt.js';
+export { DEFAULT_DOOR_REGION, authorizeAtDoor } from './front-door/door-authorization.js';
+export type { DoorAuthorizationOptions, DoorSigningKeys, DoorVerdict } from './front-door/door-authorization.js';

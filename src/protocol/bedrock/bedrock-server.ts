@@ -1,3 +1,4 @@
+import type { DoorAuthorizationOptions } from '../front-door/door-authorization.js';
 import { type IncomingMessage, type Server, type ServerResponse, createServer as createHttp1Server } from 'node:http';
 import { type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session, constants as h2, createServer as createH2cServer } from 'node:http2';
 import type { Socket } from 'node:net';
@@ -9,7 +10,7 @@ import { type LoginObservers, reportLoginAttempt } from '../front-door/login-att
 import { MAX_BEDROCK_BODY_BYTES, answerBedrockRequest } from './bedrock-door.js';
 import { Http2FrameWatch } from './http2-frame-watch.js';
 
-export interface BedrockServerOptions extends LoginObservers {
+export interface BedrockServerOptions extends LoginObservers, DoorAuthorizationOptions {
   /** Timeouts and the connection cap; each defaults to BEDROCK_DOOR_LIMITS (and 1024 connections). */
   readonly limits?: HttpDoorLimits;
 }

@@ -7,6 +7,7 @@ import { type ListeningDoor, listenDoor } from '../front-door/door-server.js';
 import { createGitServer, defaultGitHttpBackend } from '../git/git-server.js';
 import type { FrontDoorsConfig } from './serve-options.js';
 import type { LoginObservers } from '../front-door/login-attempt.js';
+import type { DoorAuthorizationOptions } from '../front-door/door-authorization.js';
 
 /** Where a door listens: the address it is bound to and its port (the one chosen when 0 was asked for). */
 export interface DoorAddress {
@@ -43,7 +44,7 @@ export const startFrontDoors = async (
   engine: CredentialEngine,
   config: FrontDoorsConfig,
   host: string,
-  options: LoginObservers,
+  options: LoginObservers & DoorAuthorizationOptions,
   /** How the error names the repositories' directory: `--git-root`, or `frontDoors.git.root` for startIamEndpoint. */
   gitRootName = '--git-root',
 ): Promise<RunningFrontDoors> => {

@@ -40,6 +40,8 @@ export interface ServeConfig {
   readonly clock?: Clock;
   /** The service front doors asked for (--git-port/--git-root, --bedrock-port, --keyspaces-port); absent when none is. */
   readonly frontDoors?: FrontDoorsConfig;
+  /** `--region`: the region of the doors' resource ARNs (repositories, models, keyspaces). Default us-east-1. */
+  readonly region?: string;
   /** Serve `POST /_iam-service-credentials/reset` (the health path is always on). Default true; false with `--no-reset`. */
   readonly reset?: boolean;
   /** Fixtures to create before listening (`--seed <file.json>`), already checked by parseSeedDocument. */
@@ -114,6 +116,7 @@ Options:
                                 also serve CodeCommit's Git smart HTTP at http://<host>:<port>/v1/repos/<name> for the bare
                                 repositories <dir>/<name> (or <name>.git), through git http-backend; log in with a CodeCommit
                                 ServiceUserName and ServicePassword (see docs/front-doors.md)
+  --region <region>             the region in the doors' resource ARNs (arn:aws:codecommit:REGION:...), default us-east-1
   --bedrock-port <port>         also serve a Bedrock Runtime stand-in (Converse, InvokeModel) for Bedrock API keys (Bearer)
   --keyspaces-port <port>       also serve a CQL native-protocol (v4) login for Keyspaces credentials (PasswordAuthenticator)
   --seed <file.json>            users and credentials to create before listening (docs/testing-with-iam-service-credentials.md);
@@ -330,6 +333,9 @@ const commandError = (tokens: readonly { readonly kind: string; readonly index: 
   return undefined;
 };
 
+
+/** A region name as AWS spells them (us-east-1, eu-central-2, us-gov-west-1, cn-north-1). */
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 /** `argv` without the node and script paths: `['serve', '--port', '0']`. */
 export const parseCommand = (
   argv: readonly string[],
@@ -359,6 +365,7 @@ export const parseCommand = (
         'access-key-file': { type: 'string', multiple: true },
         'verify-signatures': { type: 'boolean', default: false },
         'enforce-iam': { type: 'string' },
+        region: { type: 'string' },
         'git-port': { type: 'string' },
         'git-root': { type: 'string' },
         'bedrock-port': { type: 'string' },
@@ -420,6 +427,8 @@ export const parseCommand = (
     if (isEnforceIamMode(enforceIam) && !values['verify-signatures']) {
       throw new OptionError('--enforce-iam needs --verify-signatures: only a verified signature says who is calling');
     }
+    const region = values.region;
+    if (region !== undefined && !REGION.test(region)) throw new OptionError(`--region: expected a region name such as us-east-1, got ${JSON.stringify(region)}`);
     return {
       kind: 'serve',
       config: {
@@ -436,6 +445,7 @@ export const parseCommand = (
         ...(values['verify-signatures'] ? { verifySignatures: true as const } : {}),
         ...(isEnforceIamMode(enforceIam) ? { enforceIam } : {}),
         ...parseFrontDoors(values),
+        ...(region === undefined ? {} : { region }),
         ...(values['no-reset'] ? { reset: false } : {}),
         ...(values['no-dashboard'] ? { dashboard: false } : values.dashboard === true ? { dashboard: true } : {}),
         ...(values.seed === undefined ? {} : { seed: readSeedFile(values.seed, readFile) }),

@@ -21,7 +21,9 @@ import { loadSignatureV4 } from '../sigv4/verify-signature.js';
 import { systemClock } from '../../adapters/system/system-clock.js';
 import { type Dashboard, DASHBOARD_PATH, createDashboard, newDashboardToken } from '../dashboard/dashboard.js';
 import type { DecisionActivity } from '../dashboard/activity.js';
-import { type EnforceIamMode, decisionExplanation } from '../query/enforcement.js';
+import { type EnforceIamMode, type EnforceIamOptions, decisionExplanation } from '../query/enforcement.js';
+import { DEFAULT_DOOR_REGION } from '../front-door/door-authorization.js';
+import type { DoorName } from '../front-door/login-attempt.js';
 import type { ActionAuthorization } from '../../app/authorize-operation.js';
 import { SeedingRandom, type SeededCredential, applySeed, generatedSecretsTable } from './seed.js';
 import { type ServeConfig, type StoreChoice, describeStore } from './serve-options.js';
@@ -217,8 +219,8 @@ const openStore = async (config: ServeConfig, names: OptionNames): Promise<Opene
 };
 
 /** A decision as the dashboard lists it. */
-const decisionActivity = (authorization: ActionAuthorization, mode: EnforceIamMode): Omit<DecisionActivity, 'time'> => ({
-  door: 'iam',
+const decisionActivity = (authorization: ActionAuthorization, mode: EnforceIamMode, door: DoorName | undefined): Omit<DecisionActivity, 'time'> => ({
+  door: door ?? 'iam',
   principal: authorization.request.principal.arn,
   action: authorization.request.action,
   resource: authorization.request.resource,
@@ -292,6 +294,18 @@ export const startServer = async (config: ServeConfig, io: ServeIo, names: Optio
     seeded = outcome.value;
   }
   const dashboard = dashboardFor(config, engine, opened.users, clock);
+  // Decisions are logged whenever enforcement is on (in soft mode they are its whole point), --quiet or not; the endpoint and the
+  // doors share the one enforcement.
+  const enforceIam: EnforceIamOptions | undefined =
+    config.enforceIam === undefined
+      ? undefined
+      : {
+          mode: config.enforceIam,
+          log: io.log,
+          ...(dashboard === undefined
+            ? {}
+            : { onDecision: (authorization, mode, door) => dashboard.activity.recordDecision(decisionActivity(authorization, mode, door)) }),
+        };
   const server = createQueryServer(engine, {
     accountId: config.accountId,
     accountMap: config.accountMap,
@@ -300,16 +314,7 @@ export const startServer = async (config: ServeConfig, io: ServeIo, names: Optio
     ...(dashboard === undefined ? {} : { dashboard }),
     ...(config.accessLog ? { log: io.log } : {}),
     ...(config.authenticateEndpoint ? { authenticatePath: DEFAULT_AUTHENTICATE_PATH } : {}),
-    // Decisions are logged whenever enforcement is on (in soft mode they are its whole point), --quiet or not.
-    ...(config.enforceIam === undefined
-      ? {}
-      : {
-          enforceIam: {
-            mode: config.enforceIam,
-            log: io.log,
-            ...(dashboard === undefined ? {} : { onDecision: (authorization, mode) => dashboard.activity.recordDecision(decisionActivity(authorization, mode)) }),
-          },
-        }),
+    ...(enforceIam === undefined ? {} : { enforceIam }),
     ...(config.verifySignatures === true
       ? {
           signatures: {
@@ -343,6 +348,15 @@ export const startServer = async (config: ServeConfig, io: ServeIo, names: Optio
         {
           ...(config.accessLog ? { log: io.log } : {}),
           ...(dashboard === undefined ? {} : { onLoginAttempt: (attempt, client) => dashboard.activity.recordLogin(attempt, client) }),
+          ...(enforceIam === undefined ? {} : { enforceIam }),
+          region: config.region ?? DEFAULT_DOOR_REGION,
+          // Short-term Bedrock keys are presigned with an access key: one given with its secret, or one the engine issued.
+          signingKeys: {
+            secretAccessKeys: config.secretAccessKeys ?? new Map<string, string>(),
+            accountMap: config.accountMap,
+            defaultAccountId: config.accountId,
+            ...(config.signatureClock === undefined ? {} : { now: config.signatureClock }),
+          },
         },
         names.gitRoot,
       );

@@ -1,3 +1,4 @@
+import type { DoorAuthorizationOptions } from '../front-door/door-authorization.js';
 import { type Server, type Socket, createServer } from 'node:net';
 import { type CredentialEngine, authenticateSaslPlain } from '../../index.js';
 import { type LoginObservers, reportLoginAttempt, saslLoginAttempt } from '../front-door/login-attempt.js';
@@ -8,7 +9,7 @@ export const KEYSPACES_SERVICE = 'cassandra.amazonaws.com';
 /** Connections one Keyspaces door keeps open at once unless told otherwise. */
 export const DEFAULT_MAX_CQL_CONNECTIONS = 256;
 
-export interface CqlServerOptions extends LoginObservers {
+export interface CqlServerOptions extends LoginObservers, DoorAuthorizationOptions {
   /** Idle connections are closed after this long, ms. Default 5 minutes (the driver sends a heartbeat every 30 s). */
   readonly idleTimeoutMs?: number;
   /**

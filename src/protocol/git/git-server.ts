@@ -1,3 +1,4 @@
+import type { DoorAuthorizationOptions } from '../front-door/door-authorization.js';
 import { execFileSync, spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
@@ -10,7 +11,7 @@ import { type LoginObservers, reportLoginAttempt } from '../front-door/login-att
 import { CgiHeadParser } from './cgi-response.js';
 import { type GitAnswer, decideGitRequest } from './git-door.js';
 
-export interface GitServerOptions extends LoginObservers {
+export interface GitServerOptions extends LoginObservers, DoorAuthorizationOptions {
   /** The directory holding the bare repositories, `<name>` or `<name>.git`. */
   readonly root: string;
   /** The `git http-backend` program. Default: `$(git --exec-path)/git-http-backend`. */

@@ -1,7 +1,8 @@
 import type { ActionAuthorization, CallFacts } from '../../app/authorize-operation.js';
 import { accessDenied, type IamError } from '../../domain/iam-error.js';
 import { accessDeniedMessage } from '../../domain/policy/access-denied.js';
-import type { DecidingStatement } from '../../domain/policy/types.js';
+import { deciderName, explainDecision } from '../../domain/policy/explanation.js';
+import type { DoorName } from '../front-door/login-attempt.js';
 import type { CredentialEngine, RequestContext } from '../../index.js';
 
 /**
@@ -15,7 +16,7 @@ export interface EnforceIamOptions {
   /** Receives one line per decision (principal, action, resource, decision, deciding policy and Sid; never a secret). */
   readonly log?: ((line: string) => void) | undefined;
   /** Receives each decision as a value (the dashboard's recent decisions). */
-  readonly onDecision?: ((authorization: ActionAuthorization, mode: EnforceIamMode) => void) | undefined;
+  readonly onDecision?: ((authorization: ActionAuthorization, mode: EnforceIamMode, door?: DoorName) => void) | undefined;
 }
 
 export const isEnforceIamMode = (value: unknown): value is EnforceIamMode => value === 'on' || value === 'soft';
@@ -26,35 +27,16 @@ const loggable = (value: string, max = 400): string => {
   return clean.length > max ? `${clean.slice(0, max)}...` : clean;
 };
 
-/** A deciding statement as the log names it: the policy (an ARN, or inline:user/NAME/POLICY), then `#Sid` or `#statement-N`. */
-const statementName = (statement: DecidingStatement): string => {
-  const source = statement.source;
-  const policy =
-    source.kind === 'managed'
-      ? source.policyArn
-      : source.kind === 'user-inline'
-        ? `inline:user/${source.userName}/${source.policyName}`
-        : `inline:group/${source.groupName}/${source.policyName}`;
-  return `${policy}#${statement.sid ?? `statement-${String(statement.statementIndex)}`}`;
-};
-
-/** Why the decision went as it did, in words: the deciding statements, or that none allows, or that the caller is root. */
-export const decisionExplanation = (authorization: ActionAuthorization): string => {
-  const { decision, root } = authorization;
-  if (root) return "the account's root: identity-based policies do not restrict it";
-  const statements = decision.deciding.map(statementName).join(', ');
-  if (decision.decision === 'allow') return `allowed by ${statements}`;
-  if (decision.decision === 'explicit-deny') return `explicitly denied by ${statements}`;
-  return 'no identity-based policy allows the action';
-};
+/** Why the decision went as it did, in words (see `explainDecision`). */
+export const decisionExplanation = (authorization: ActionAuthorization): string => explainDecision(authorization);
 
 /** The decision's log line. */
-export const decisionLine = (authorization: ActionAuthorization, mode: EnforceIamMode): string => {
+export const decisionLine = (authorization: ActionAuthorization, mode: EnforceIamMode, door?: DoorName): string => {
   const { request, decision, root } = authorization;
   const refused = decision.decision !== 'allow';
   const outcome = !refused ? 'allowed' : mode === 'soft' ? 'would-deny(soft)' : 'denied';
-  const deciding = root ? 'root' : decision.deciding.length === 0 ? '-' : decision.deciding.map(statementName).join(',');
-  return `iam-authz principal=${loggable(request.principal.arn)} action=${loggable(request.action)} resource=${loggable(request.resource)} decision=${decision.decision} outcome=${outcome} deciding=${loggable(deciding, 1000)}`;
+  const deciding = root ? 'root' : decision.deciding.length === 0 ? '-' : decision.deciding.map(deciderName).join(',');
+  return `iam-authz ${door === undefined ? '' : `door=${door} `}principal=${loggable(request.principal.arn)} action=${loggable(request.action)} resource=${loggable(request.resource)} decision=${decision.decision} outcome=${outcome} deciding=${loggable(deciding, 1000)}`;
 };
 
 /**

@@ -54,6 +54,8 @@ export interface IamEndpointOptions {
    * `0` (any free one: `frontDoors` of the result tells which).
    */
   readonly frontDoors?: FrontDoorsConfig;
+  /** As `--region`: the region of the doors' resource ARNs (repositories, models, keyspaces). Default `us-east-1`. */
+  readonly region?: string;
   /** Fixtures to create before listening: a seed document, or the path of a JSON file holding one. */
   readonly seed?: SeedDocument | string;
   /** Receives the startup line, the table of generated seed secrets and one access-log line per request. Default: nothing is logged. */
@@ -168,6 +170,11 @@ const signaturesOf = (signatures: SignatureOptions): Pick<ServeConfig, 'secretAc
   };
 };
 
+const regionOf = (region: unknown): string => {
+  if (typeof region !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(region)) throw new TypeError('startIamEndpoint: region must be a region name such as us-east-1');
+  return region;
+};
+
 const enforceIamOf = (mode: unknown, signed: boolean): Pick<ServeConfig, 'enforceIam'> => {
   if (mode === undefined || mode === 'off') return {};
   if (!isEnforceIamMode(mode)) throw new TypeError("startIamEndpoint: enforceIam must be 'on', 'soft' or 'off'");
@@ -200,6 +207,7 @@ export const startIamEndpoint = async (options: IamEndpointOptions = {}): Promis
     ...(options.signatures === undefined ? {} : signaturesOf(options.signatures)),
     ...enforceIamOf(options.enforceIam, options.signatures !== undefined),
     ...(options.frontDoors === undefined ? {} : { frontDoors: frontDoorsOf(options.frontDoors) }),
+    ...(options.region === undefined ? {} : { region: regionOf(options.region) }),
     ...(options.seed === undefined ? {} : { seed: seedOf(options.seed) }),
     ...(options.dashboard === undefined ? {} : { dashboard: options.dashboard === true }),
     ...(options.clock === undefined ? {} : { clock: clockOf(options.clock) }),
